@@ -1,0 +1,88 @@
+"""Shared fixtures: a small organisation and one login per role.
+
+`org` is two departments: Platform (manager Maya, Tech Lead Lea, IC Ian, junior Jo) and
+Data (manager Max, no Tech Lead, IC Dana). Logins: hr, maya (manager of Platform),
+max (manager of Data), lea (Tech Lead of Platform), ian (employee), and nobody
+(a login without a person).
+"""
+
+import os
+import shutil
+from types import SimpleNamespace
+
+import pytest
+
+from departments.models import Track
+from departments.tests.factories import DepartmentFactory, PersonFactory, UserFactory
+from techleads.services import assignment_create
+
+
+@pytest.fixture
+def hr_user(db):
+    return UserFactory(username="hr", hr=True)
+
+
+@pytest.fixture
+def org(db, hr_user):
+    platform = DepartmentFactory(name="Platform", slug="platform")
+    data = DepartmentFactory(name="Data", slug="data")
+    maya = PersonFactory(
+        full_name="Maya Manager",
+        department=platform,
+        track=Track.MANAGER,
+        level=1,
+        user=UserFactory(username="maya"),
+    )
+    max_ = PersonFactory(
+        full_name="Max Manager",
+        department=data,
+        track=Track.MANAGER,
+        level=1,
+        user=UserFactory(username="max"),
+    )
+    platform.manager = maya
+    platform.save()
+    data.manager = max_
+    data.save()
+    lea = PersonFactory(
+        full_name="Lea Lead", department=platform, level=4, user=UserFactory(username="lea")
+    )
+    ian = PersonFactory(
+        full_name="Ian Engineer", department=platform, level=3, user=UserFactory(username="ian")
+    )
+    jo = PersonFactory(full_name="Jo Junior", department=platform, level=2)
+    dana = PersonFactory(full_name="Dana Data", department=data, level=5)
+    lead = assignment_create(
+        department=platform, person=lea, assigned_by=hr_user, reason="Knows the platform best"
+    )
+    return SimpleNamespace(
+        platform=platform,
+        data=data,
+        maya=maya,
+        max=max_,
+        lea=lea,
+        ian=ian,
+        jo=jo,
+        dana=dana,
+        lead=lead,
+        hr=hr_user,
+        nobody=UserFactory(username="nobody"),
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip, with the reason, the tests whose real service this machine lacks."""
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    no_pg = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://...")
+    no_redis = pytest.mark.skip(reason="needs Redis and a Celery worker: set REDIS_URL")
+    no_browser = pytest.mark.skip(reason="needs Chromium at /usr/bin/chromium and playwright")
+    has_browser = shutil.which("chromium") is not None or os.path.exists("/usr/bin/chromium")
+    for item in items:
+        if "postgres" in item.keywords and "postgresql" not in engine:
+            item.add_marker(no_pg)
+        if "redis" in item.keywords and not settings.REDIS_URL:
+            item.add_marker(no_redis)
+        if "browser" in item.keywords and not has_browser:
+            item.add_marker(no_browser)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DepartmentsConfig(AppConfig):
+    name = "departments"
+    verbose_name = "Departments and people"

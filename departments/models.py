@@ -1,0 +1,120 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Track(models.TextChoices):
+    IC = "ic", "Individual Contributor"
+    MANAGER = "manager", "Manager"
+
+
+class Department(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    manager = models.ForeignKey(
+        "Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="managed_departments",
+    )
+    confluence_space = models.CharField(max_length=200, blank=True)
+    knowledge_hub_url = models.URLField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Person(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
+    employee_id = models.CharField(max_length=64, unique=True)
+    full_name = models.CharField(max_length=200)
+    email = models.EmailField(max_length=254, blank=True)
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="people"
+    )
+    track = models.CharField(max_length=16, choices=Track.choices)
+    level = models.PositiveSmallIntegerField()
+    step = models.PositiveSmallIntegerField(default=1)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["full_name", "id"]
+        verbose_name_plural = "people"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level__gte=1),
+                name="%(app_label)s_%(class)s_level_positive",
+                violation_error_message="Level must be 1 or more.",
+            ),
+            models.CheckConstraint(
+                condition=Q(step__gte=1),
+                name="%(app_label)s_%(class)s_step_positive",
+                violation_error_message="Step must be 1 or more.",
+            ),
+        ]
+        indexes = [
+            # Department pages, candidate lists and scoping: active people of a department.
+            models.Index(fields=["department", "is_active"], name="person_dept_active_idx"),
+            # Eligibility explorer filters: ?track=&level=
+            models.Index(fields=["track", "level", "step"], name="person_track_level_idx"),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def ladder_position(self) -> str:
+        return f"{self.get_track_display()} Level {self.level} Step {self.step}"
+
+
+class AuditEntry(models.Model):
+    """One change to the organisation or the role: who, when, what, before and after."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_entries",
+    )
+    verb = models.CharField(max_length=64)
+    target_type = models.CharField(max_length=100)
+    target_id = models.CharField(max_length=64)
+    target_repr = models.CharField(max_length=300)
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_entries"
+    )
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "audit entries"
+        indexes = [
+            # "History of this object" in the admin and the API.
+            models.Index(fields=["target_type", "target_id"], name="audit_target_idx"),
+            # Recent role changes of a department (department page, overview).
+            models.Index(fields=["department", "-created_at"], name="audit_dept_recent_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.verb} {self.target_repr}"

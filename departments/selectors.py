@@ -1,0 +1,43 @@
+"""Reads of the organisation. Role scoping that needs the Tech Lead role lives in techleads."""
+
+from django.db.models import QuerySet
+
+from .constants import HR_GROUP
+from .models import Department, Person
+
+
+def user_is_hr(user) -> bool:
+    """HR and superusers hold every HR permission. Cached on the user for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_is_hr", None)
+    if cached is None:
+        cached = user.groups.filter(name=HR_GROUP).exists()
+        user._is_hr = cached
+    return cached
+
+
+def user_person(user) -> Person | None:
+    """The person a login belongs to, or None (a login without a person has no role)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return user.person
+    except Person.DoesNotExist:
+        return None
+
+
+def managed_department_ids(person: Person | None) -> list[int]:
+    if person is None:
+        return []
+    return list(Department.objects.filter(manager=person).values_list("id", flat=True))
+
+
+def department_list() -> QuerySet[Department]:
+    return Department.objects.select_related("manager", "parent")
+
+
+def person_list() -> QuerySet[Person]:
+    return Person.objects.select_related("department")

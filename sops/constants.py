@@ -1,0 +1,33 @@
+from django.db import models
+
+
+class DocumentKind(models.TextChoices):
+    SOP = "sop", "Standard operating procedure"
+    BEST_PRACTICE = "best_practice", "Best practice"
+    PLAYBOOK = "playbook", "Playbook"
+    KNOWLEDGE_HUB = "knowledge_hub", "Knowledge Hub page"
+    CROSS_DEPARTMENT_PROCESS = "cross_department_process", "Cross-department process"
+
+
+class DocumentStatus(models.TextChoices):
+    CURRENT = "current", "Current"
+    DUE_SOON = "due_soon", "Due soon"
+    STALE = "stale", "Stale"
+    ARCHIVED = "archived", "Archived"
+
+
+class ReviewOutcome(models.TextChoices):
+    CONFIRMED = "confirmed", "Confirmed accurate"
+    UPDATED = "updated", "Updated"
+    RETIRED = "retired", "Retired"
+
+
+# Review interval by kind, when neither the document nor its department sets one.
+DEFAULT_REVIEW_INTERVAL_DAYS = {
+    DocumentKind.SOP: 90,
+    DocumentKind.BEST_PRACTICE: 180,
+    DocumentKind.PLAYBOOK: 90,
+    DocumentKind.KNOWLEDGE_HUB: 60,
+    DocumentKind.CROSS_DEPARTMENT_PROCESS: 180,
+}
+MAX_REVIEW_INTERVAL_DAYS = 3650

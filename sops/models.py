@@ -1,0 +1,198 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from departments.models import Department, Person
+
+from .constants import MAX_REVIEW_INTERVAL_DAYS, DocumentKind, DocumentStatus, ReviewOutcome
+
+
+class ReviewPolicy(models.Model):
+    """A department's own review interval for one kind of document."""
+
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="review_policies"
+    )
+    kind = models.CharField(max_length=32, choices=DocumentKind.choices)
+    review_interval_days = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["department", "kind"]
+        verbose_name_plural = "review policies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "kind"],
+                name="%(app_label)s_%(class)s_one_per_kind",
+                violation_error_message="This department already has a policy for this kind.",
+            ),
+            models.CheckConstraint(
+                condition=Q(review_interval_days__gte=1)
+                & Q(review_interval_days__lte=MAX_REVIEW_INTERVAL_DAYS),
+                name="%(app_label)s_%(class)s_interval_range",
+                violation_error_message="The review interval must be 1 to 3650 days.",
+            ),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.department}: {self.get_kind_display()} every {self.review_interval_days} days"
+        )
+
+
+class Document(models.Model):
+    """An SOP, best practice, playbook, Knowledge Hub page or cross-department process.
+
+    `status` and `next_review_at` are derived from `last_reviewed_at`, the interval and
+    archiving; they are stored so lists filter on an index and the staleness check can
+    update them set-based.
+    """
+
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=32, choices=DocumentKind.choices)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="documents")
+    owner = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_documents"
+    )
+    url = models.URLField(max_length=500, blank=True)
+    review_interval_days = models.PositiveIntegerField()
+    last_reviewed_at = models.DateTimeField(null=True, blank=True)
+    next_review_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        max_length=16, choices=DocumentStatus.choices, default=DocumentStatus.CURRENT
+    )
+    archived_at = models.DateTimeField(null=True, blank=True)
+    involved_departments = models.ManyToManyField(
+        Department, blank=True, related_name="involved_in_processes"
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(review_interval_days__gte=1)
+                & Q(review_interval_days__lte=MAX_REVIEW_INTERVAL_DAYS),
+                name="%(app_label)s_%(class)s_interval_range",
+                violation_error_message="The review interval must be 1 to 3650 days.",
+            ),
+        ]
+        indexes = [
+            # Department pages and ?department=&status= lists, health per department.
+            models.Index(fields=["department", "status"], name="document_dept_status_idx"),
+            # ?owner= lists and the owners' digests.
+            models.Index(fields=["owner", "status"], name="document_owner_status_idx"),
+            # ?status= lists; the staleness check's "which rows could change" scan.
+            models.Index(fields=["status", "next_review_at"], name="document_status_due_idx"),
+            # ?kind= lists.
+            models.Index(fields=["kind", "status"], name="document_kind_status_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class DocumentReview(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="document_reviews"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    outcome = models.CharField(max_length=16, choices=ReviewOutcome.choices)
+    notes = models.TextField(blank=True)
+    reviewed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-reviewed_at", "-id"]
+        indexes = [
+            # A document's review history, newest first.
+            models.Index(fields=["document", "-reviewed_at"], name="review_doc_recent_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.document}: {self.get_outcome_display()} on {self.reviewed_at:%Y-%m-%d}"
+
+
+class ProcessAcknowledgement(models.Model):
+    """A person confirming they have read a version of a cross-department process."""
+
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="acknowledgements"
+    )
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="acknowledgements")
+    version = models.PositiveIntegerField()
+    acknowledged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-acknowledged_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "person", "version"],
+                name="%(app_label)s_%(class)s_once_per_version",
+                violation_error_message="Already acknowledged.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} read {self.document} v{self.version}"
+
+
+class StalenessRun(models.Model):
+    """One run of the staleness check: when, how long, what it found and did."""
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    full_scan = models.BooleanField(default=False)
+    documents_checked = models.PositiveIntegerField(default=0)
+    status_changes = models.PositiveIntegerField(default=0)
+    notifications_sent = models.PositiveIntegerField(default=0)
+    errors = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        get_latest_by = "started_at"
+
+    def __str__(self):
+        return f"Staleness check {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class Notification(models.Model):
+    """An inbox entry (and the email sent for it): a digest, an escalation or an HR report."""
+
+    class Kind(models.TextChoices):
+        DIGEST = "digest", "Review digest"
+        ESCALATION = "escalation", "Escalation"
+        HR_REPORT = "hr_report", "Documents without an owner"
+
+    recipient = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    run = models.ForeignKey(
+        StalenessRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="notifications"
+    )
+    # Makes a second run (or a concurrent one) unable to store the same notification twice.
+    dedup_key = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # A person's inbox, newest first.
+            models.Index(fields=["recipient", "-created_at"], name="notification_inbox_idx"),
+        ]
+
+    def __str__(self):
+        return self.subject

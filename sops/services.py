@@ -1,0 +1,207 @@
+"""Writes to documentation: create, update, review, acknowledge.
+
+The department's active Tech Lead (or HR) creates and updates its documents; the owner
+may also review. `actor=None` is the system (seed data, imports).
+"""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from departments.errors import Conflict, DomainError, Forbidden
+from departments.models import Department, Person
+from departments.selectors import user_person
+from departments.services import audit_entry_create, snapshot
+from techleads.selectors import current_assignment
+
+from .constants import DocumentKind, DocumentStatus, ReviewOutcome
+from .models import Document, DocumentReview, ProcessAcknowledgement
+from .rules import document_status, next_review_at
+from .selectors import (
+    can_edit_documents,
+    can_review_document,
+    review_interval_for,
+    warning_window_days,
+)
+
+DOCUMENT_FIELDS = (
+    "title",
+    "kind",
+    "department",
+    "owner",
+    "url",
+    "review_interval_days",
+    "last_reviewed_at",
+    "status",
+    "archived_at",
+    "version",
+)
+_UNSET = object()
+
+
+def document_refresh_status(document: Document, *, now: datetime | None = None) -> None:
+    """Set the derived `next_review_at` and `status` on the instance (not saved)."""
+    now = now or timezone.now()
+    document.next_review_at = next_review_at(
+        last_reviewed_at=document.last_reviewed_at, interval_days=document.review_interval_days
+    )
+    document.status = document_status(
+        last_reviewed_at=document.last_reviewed_at,
+        interval_days=document.review_interval_days,
+        now=now,
+        window_days=warning_window_days(),
+        archived=document.archived_at is not None,
+    )
+
+
+def _full_clean(document: Document) -> None:
+    try:
+        document.full_clean(exclude=["next_review_at", "status"])
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise DomainError(" ".join(messages), field=None if field == "__all__" else field) from exc
+
+
+def _require_editor(actor, department: Department) -> None:
+    if not can_edit_documents(actor, department):
+        raise Forbidden(f"Only HR or the Tech Lead of {department} can change its documents.")
+
+
+@transaction.atomic
+def document_create(
+    *,
+    actor,
+    title: str,
+    kind: str,
+    department: Department,
+    owner: Person | None = None,
+    url: str = "",
+    review_interval_days: int | None = None,
+    last_reviewed_at=_UNSET,
+    involved_departments: list[Department] | tuple = (),
+) -> Document:
+    """Create a document. The owner defaults to the department's current Tech Lead, the
+    interval to the department's policy or the kind's default, and the last review to now
+    (its author just wrote it) unless an import gives the real date."""
+    _require_editor(actor, department)
+    if kind not in DocumentKind.values:
+        raise DomainError(f"Unknown kind {kind!r}.", field="kind")
+    if owner is None:
+        lead = current_assignment(department=department)
+        owner = lead.person if lead else None
+    document = Document(
+        title=title,
+        kind=kind,
+        department=department,
+        owner=owner,
+        url=url,
+        review_interval_days=review_interval_days
+        or review_interval_for(department=department, kind=kind),
+        last_reviewed_at=timezone.now() if last_reviewed_at is _UNSET else last_reviewed_at,
+    )
+    document_refresh_status(document)
+    _full_clean(document)
+    document.save()
+    if involved_departments:
+        document.involved_departments.set(involved_departments)
+    audit_entry_create(
+        actor=actor,
+        verb="document.create",
+        target=document,
+        after=snapshot(document, DOCUMENT_FIELDS),
+        department=department,
+    )
+    return document
+
+
+@transaction.atomic
+def document_update(*, actor, document: Document, **fields) -> Document:
+    """Change a document's fields; status and next review are recomputed from the result."""
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    _require_editor(actor, document.department)
+    if "department" in fields and fields["department"] != document.department:
+        _require_editor(actor, fields["department"])
+    involved = fields.pop("involved_departments", None)
+    before = snapshot(document, DOCUMENT_FIELDS)
+    for name, value in fields.items():
+        setattr(document, name, value)
+    document_refresh_status(document)
+    _full_clean(document)
+    document.save()
+    if involved is not None:
+        document.involved_departments.set(involved)
+    after = snapshot(document, DOCUMENT_FIELDS)
+    if after != before:
+        audit_entry_create(
+            actor=actor,
+            verb="document.update",
+            target=document,
+            before=before,
+            after=after,
+            department=document.department,
+        )
+    return document
+
+
+@transaction.atomic
+def document_review_record(
+    *, document: Document, actor, outcome: str, notes: str = ""
+) -> DocumentReview:
+    """Record a review: confirmed or updated resets the clock; retired archives the document."""
+    document = Document.objects.select_for_update().select_related("department").get(pk=document.pk)
+    if actor is not None and not can_review_document(actor, document):
+        raise Forbidden(
+            "Only the document's owner, its department's Tech Lead or HR can review it."
+        )
+    if outcome not in ReviewOutcome.values:
+        raise DomainError(f"Unknown outcome {outcome!r}.", field="outcome")
+    if document.archived_at is not None:
+        raise Conflict("This document is archived; it cannot be reviewed.")
+    now = timezone.now()
+    before = snapshot(document, DOCUMENT_FIELDS)
+    if outcome == ReviewOutcome.RETIRED:
+        document.archived_at = now
+    else:
+        document.last_reviewed_at = now
+    if outcome == ReviewOutcome.UPDATED:
+        document.version += 1
+    document_refresh_status(document, now=now)
+    document.save()
+    review = DocumentReview.objects.create(
+        document=document,
+        reviewer=user_person(actor),
+        reviewed_by=actor if getattr(actor, "is_authenticated", False) else None,
+        outcome=outcome,
+        notes=notes,
+        reviewed_at=now,
+    )
+    audit_entry_create(
+        actor=actor,
+        verb=f"document.review.{outcome}",
+        target=document,
+        before=before,
+        after=snapshot(document, DOCUMENT_FIELDS),
+        department=document.department,
+        note=notes,
+    )
+    return review
+
+
+@transaction.atomic
+def process_acknowledge(*, document: Document, person: Person) -> ProcessAcknowledgement:
+    """`person` confirms they know the current version of a cross-department process."""
+    if document.kind != DocumentKind.CROSS_DEPARTMENT_PROCESS:
+        raise DomainError("Only cross-department processes are acknowledged.")
+    if document.status == DocumentStatus.ARCHIVED:
+        raise Conflict("This process is archived.")
+    try:
+        with transaction.atomic():
+            return ProcessAcknowledgement.objects.create(
+                document=document, person=person, version=document.version
+            )
+    except IntegrityError:
+        return ProcessAcknowledgement.objects.get(
+            document=document, person=person, version=document.version
+        )

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TechLeadsConfig(AppConfig):
+    name = "techleads"
+    verbose_name = "Tech Leads"

@@ -1,0 +1,182 @@
+"""Reads of the Tech Lead role: eligibility in SQL, current leads, role scoping."""
+
+from datetime import datetime
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from departments.models import Department, Person
+from departments.selectors import user_is_hr, user_person
+
+from .constants import Readiness, VerdictChoice
+from .models import EligibilityRule, SuccessorCandidate, TechLeadAssignment
+from .rules import Verdict, eligibility_evaluate, verdict_for_rule
+
+
+def active_rules() -> list[EligibilityRule]:
+    return list(EligibilityRule.objects.filter(is_active=True).order_by("priority", "id"))
+
+
+def _matching_rules(track=None, level=None, step=None) -> QuerySet[EligibilityRule]:
+    """Active rules matching a person row (OuterRef by default), in priority order."""
+    track = track if track is not None else OuterRef("track")
+    level = level if level is not None else OuterRef("level")
+    step = step if step is not None else OuterRef("step")
+    return (
+        EligibilityRule.objects.filter(
+            is_active=True, track=track, min_level__lte=level, min_step__lte=step
+        )
+        .filter(Q(max_level__isnull=True) | Q(max_level__gte=level))
+        .filter(Q(max_step__isnull=True) | Q(max_step__gte=step))
+        .order_by("priority", "id")
+    )
+
+
+def people_with_eligibility(queryset: QuerySet[Person] | None = None) -> QuerySet[Person]:
+    """Annotate `eligibility_verdict` and `eligibility_rule_id` in SQL, for any number of people.
+
+    The SQL twin of rules.eligibility_evaluate: same rule order, same "no rule = ineligible".
+    """
+    queryset = queryset if queryset is not None else Person.objects.all()
+    matching = _matching_rules()
+    return queryset.annotate(
+        eligibility_rule_id=Subquery(matching.values("id")[:1]),
+        eligibility_verdict=Coalesce(
+            Subquery(matching.values("verdict")[:1]), Value(VerdictChoice.INELIGIBLE.value)
+        ),
+    )
+
+
+def person_eligibility(*, person: Person, rules: list[EligibilityRule] | None = None) -> Verdict:
+    """The evaluation for one person (one query for the matching rule, none if rules given)."""
+    if rules is not None:
+        return eligibility_evaluate(
+            track=person.track, level=person.level, step=person.step, rules=rules
+        )
+    rule = _matching_rules(person.track, person.level, person.step).first()
+    return verdict_for_rule(rule, track=person.track, level=person.level, step=person.step)
+
+
+def annotated_verdict(person: Person, rules_by_id: dict[int, EligibilityRule]) -> Verdict:
+    """Build the full Verdict from a person annotated by people_with_eligibility."""
+    rule = rules_by_id.get(person.eligibility_rule_id)
+    return verdict_for_rule(rule, track=person.track, level=person.level, step=person.step)
+
+
+def rules_by_id() -> dict[int, EligibilityRule]:
+    return {rule.id: rule for rule in EligibilityRule.objects.all()}
+
+
+def department_candidates(*, department: Department) -> QuerySet[Person]:
+    """Active members of the department who can be assigned now, best ladder position first."""
+    return (
+        people_with_eligibility(
+            Person.objects.filter(department=department, is_active=True).select_related(
+                "department"
+            )
+        )
+        .filter(eligibility_verdict=VerdictChoice.ELIGIBLE)
+        .order_by("full_name", "id")
+    )
+
+
+def active_assignments() -> QuerySet[TechLeadAssignment]:
+    return TechLeadAssignment.objects.filter(ended_at__isnull=True)
+
+
+def current_assignment(*, department: Department) -> TechLeadAssignment | None:
+    return active_assignments().filter(department=department).select_related("person").first()
+
+
+def assignment_at(*, department: Department, at: datetime) -> TechLeadAssignment | None:
+    """Who held the role at a moment (post-mortems and audits)."""
+    return (
+        TechLeadAssignment.objects.filter(department=department, started_at__lte=at)
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gt=at))
+        .select_related("person")
+        .order_by("-started_at")
+        .first()
+    )
+
+
+def departments_with_lead(queryset: QuerySet[Department] | None = None) -> QuerySet[Department]:
+    """Departments with `active_assignments` (a list of 0 or 1) prefetched: one extra query."""
+    queryset = queryset if queryset is not None else Department.objects.all()
+    return queryset.select_related("manager", "parent").prefetch_related(
+        Prefetch(
+            "tech_lead_assignments",
+            queryset=active_assignments().select_related("person"),
+            to_attr="active_assignments",
+        )
+    )
+
+
+def lead_of(department: Department) -> TechLeadAssignment | None:
+    """The active assignment of a department fetched with departments_with_lead."""
+    active = getattr(department, "active_assignments", None)
+    if active is None:
+        return current_assignment(department=department)
+    return active[0] if active else None
+
+
+def succession_risks() -> QuerySet[TechLeadAssignment]:
+    """Active leads whose verdict is `transition` and whose department has no ready successor."""
+    transition_rule = _matching_rules(
+        OuterRef("person__track"), OuterRef("person__level"), OuterRef("person__step")
+    ).values("verdict")[:1]
+    ready = SuccessorCandidate.objects.filter(
+        department=OuterRef("department"),
+        readiness=Readiness.READY_NOW,
+        person__is_active=True,
+    )
+    return (
+        active_assignments()
+        .annotate(lead_verdict=Subquery(transition_rule), has_ready_successor=Exists(ready))
+        .filter(lead_verdict=VerdictChoice.TRANSITION, has_ready_successor=False)
+        .select_related("department", "person", "department__manager")
+    )
+
+
+# Role scoping -----------------------------------------------------------------------
+
+
+def lead_department_ids(person: Person | None) -> list[int]:
+    if person is None:
+        return []
+    return list(active_assignments().filter(person=person).values_list("department_id", flat=True))
+
+
+def departments_visible_to(user) -> QuerySet[Department]:
+    """HR: all; a manager: the departments they manage; a Tech Lead: theirs; others: their own."""
+    if user_is_hr(user):
+        return Department.objects.all()
+    person = user_person(user)
+    if person is None:
+        return Department.objects.none()
+    return Department.objects.filter(
+        Q(manager=person)
+        | Q(pk=person.department_id)
+        | Q(tech_lead_assignments__person=person, tech_lead_assignments__ended_at__isnull=True)
+    ).distinct()
+
+
+def people_visible_to(user) -> QuerySet[Person]:
+    """HR: everyone; a manager: their departments' people; a Tech Lead: their department's;
+    an employee: themselves; a login without a person: nobody."""
+    if user_is_hr(user):
+        return Person.objects.all()
+    person = user_person(user)
+    if person is None:
+        return Person.objects.none()
+    led = TechLeadAssignment.objects.filter(
+        person=person, ended_at__isnull=True, department=OuterRef("department")
+    )
+    return Person.objects.filter(Q(pk=person.pk) | Q(department__manager=person) | Q(Exists(led)))
+
+
+def can_manage_department(user, department: Department) -> bool:
+    """HR, or the department's manager (nominating successors)."""
+    if user_is_hr(user):
+        return True
+    person = user_person(user)
+    return person is not None and department.manager_id == person.pk
