@@ -1,6 +1,10 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+
+# Levels and steps are small positive numbers; the upper bound keeps nonsense out of HRIS syncs.
+LADDER_VALIDATORS = [MinValueValidator(1), MaxValueValidator(20)]
 
 
 class Track(models.TextChoices):
@@ -48,8 +52,8 @@ class Person(models.Model):
         Department, null=True, blank=True, on_delete=models.PROTECT, related_name="people"
     )
     track = models.CharField(max_length=16, choices=Track.choices)
-    level = models.PositiveSmallIntegerField()
-    step = models.PositiveSmallIntegerField(default=1)
+    level = models.PositiveSmallIntegerField(validators=LADDER_VALIDATORS)
+    step = models.PositiveSmallIntegerField(default=1, validators=LADDER_VALIDATORS)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

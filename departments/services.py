@@ -69,8 +69,14 @@ def _full_clean(obj: models.Model) -> None:
     try:
         obj.full_clean()
     except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise DomainError(" ".join(messages), field=None if field == "__all__" else field) from exc
+        raise domain_error_from(exc) from exc
+
+
+def domain_error_from(exc: ValidationError) -> DomainError:
+    """The first field error of a model validation (field errors before __all__)."""
+    errors = sorted(exc.message_dict.items(), key=lambda item: item[0] == "__all__")
+    field, messages = errors[0]
+    return DomainError(" ".join(messages), field=None if field == "__all__" else field)
 
 
 def _refuse_own_record(*, actor, person: Person) -> None:

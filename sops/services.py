@@ -13,7 +13,7 @@ from django.utils import timezone
 from departments.errors import Conflict, DomainError, Forbidden
 from departments.models import Department, Person
 from departments.selectors import user_person
-from departments.services import audit_entry_create, snapshot
+from departments.services import audit_entry_create, domain_error_from, snapshot
 from techleads.selectors import current_assignment
 
 from .constants import DocumentKind, DocumentStatus, ReviewOutcome
@@ -60,8 +60,7 @@ def _full_clean(document: Document) -> None:
     try:
         document.full_clean(exclude=["next_review_at", "status"])
     except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise DomainError(" ".join(messages), field=None if field == "__all__" else field) from exc
+        raise domain_error_from(exc) from exc
 
 
 def _require_editor(actor, department: Department) -> None:
