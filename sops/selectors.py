@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 
 from departments.models import Department
 from departments.selectors import user_is_hr, user_person
-from techleads.selectors import lead_department_ids
+from techleads.selectors import can_lead_department
 
 from .constants import DEFAULT_REVIEW_INTERVAL_DAYS
 from .models import Document, ReviewPolicy
@@ -24,9 +24,7 @@ def documents_visible_to(user) -> QuerySet[Document]:
 
 def can_edit_documents(user, department: Department) -> bool:
     """HR, or the department's active Tech Lead."""
-    if user is None or user_is_hr(user):
-        return True
-    return department.pk in lead_department_ids(user_person(user))
+    return can_lead_department(user, department)
 
 
 def can_review_document(user, document: Document) -> bool:

@@ -12,3 +12,32 @@ class Readiness(models.TextChoices):
     READY_NOW = "ready_now", "Ready now"
     READY_SOON = "ready_soon", "Ready within a year"
     DEVELOPING = "developing", "Developing"
+
+
+class SessionStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Attendance(models.TextChoices):
+    INVITED = "invited", "Invited"
+    PRESENT = "present", "Present"
+    ABSENT = "absent", "Absent"
+
+
+class TaskStatus(models.TextChoices):
+    TODO = "todo", "To do"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+OPEN_TASK_STATUSES = (TaskStatus.TODO, TaskStatus.IN_PROGRESS)
+
+
+class Severity(models.TextChoices):
+    SEV1 = "sev1", "SEV1 – critical"
+    SEV2 = "sev2", "SEV2 – major"
+    SEV3 = "sev3", "SEV3 – minor"
+    SEV4 = "sev4", "SEV4 – low"

@@ -5,6 +5,7 @@ The SQL twin is techleads.selectors.people_with_eligibility; the tests feed both
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Protocol
 
 from departments.models import Track
@@ -77,3 +78,147 @@ def eligibility_evaluate(
     ordered = sorted(rules, key=lambda r: (r.priority, r.id or 0))
     match = next((r for r in ordered if rule_matches(r, track=track, level=level, step=step)), None)
     return verdict_for_rule(match, track=track, level=level, step=step)
+
+
+# Escalation ---------------------------------------------------------------------------
+
+
+class ContactLike(Protocol):
+    id: int
+    is_active: bool
+
+
+@dataclass(frozen=True)
+class Contact:
+    role: str  # "tech_lead", "successor" or "manager"
+    person_id: int
+
+
+def escalation_chain(
+    *,
+    lead: ContactLike | None,
+    ready_successors: Iterable[ContactLike],
+    manager: ContactLike | None,
+) -> list[Contact]:
+    """Who to call, in order: the Tech Lead, then a ready successor, then the manager,
+    skipping anyone inactive. The first entry answers "who do I call now"."""
+    chain = [("tech_lead", lead), *(("successor", s) for s in ready_successors)]
+    chain.append(("manager", manager))
+    seen: set[int] = set()
+    contacts = []
+    for role, person in chain:
+        if person is None or not person.is_active or person.id in seen:
+            continue
+        seen.add(person.id)
+        contacts.append(Contact(role=role, person_id=person.id))
+    return contacts
+
+
+# Capacity -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CapacityFlag:
+    allocated_percent: int
+    over_allocated: bool
+    unallocated_percent: int
+
+
+def capacity_flag(*, percents: Iterable[int]) -> CapacityFlag:
+    """Above 100% is over-allocation; below it, the rest is unallocated capacity."""
+    total = sum(percents)
+    return CapacityFlag(
+        allocated_percent=total,
+        over_allocated=total > 100,
+        unallocated_percent=max(0, 100 - total),
+    )
+
+
+# Jira ---------------------------------------------------------------------------------
+
+# Jira's status categories ("new", "indeterminate", "done") are stable across workflows,
+# whereas status names are per-project; fall back to names only without a category.
+JIRA_STATUS_CATEGORY = {"new": "todo", "indeterminate": "in_progress", "done": "done"}
+JIRA_STATUS_NAME = {
+    "to do": "todo",
+    "open": "todo",
+    "backlog": "todo",
+    "in progress": "in_progress",
+    "in review": "in_progress",
+    "done": "done",
+    "closed": "done",
+    "resolved": "done",
+    "cancelled": "cancelled",
+    "won't do": "cancelled",
+}
+
+
+class JiraPayloadError(ValueError):
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
+        self.errors = errors
+
+
+def jira_issue_fields(payload: object) -> dict:
+    """The task fields of a Jira issue payload (a webhook body or a REST issue).
+
+    Returns issue_key, project_key, title, status, due_date (ISO string or None),
+    assignee_email (or None) and url; raises JiraPayloadError with field messages.
+    """
+    issue = payload.get("issue", payload) if isinstance(payload, dict) else None
+    if not isinstance(issue, dict):
+        raise JiraPayloadError({"issue": ["Expected a Jira issue object."]})
+    fields = issue.get("fields")
+    errors: dict[str, list[str]] = {}
+    if not isinstance(fields, dict):
+        raise JiraPayloadError({"issue.fields": ["Expected the issue's fields object."]})
+    key = issue.get("key")
+    if not isinstance(key, str) or "-" not in key or len(key) > 64:
+        errors["issue.key"] = ["Expected an issue key such as PROJ-123."]
+    project = fields.get("project")
+    project_key = project.get("key") if isinstance(project, dict) else None
+    if not isinstance(project_key, str) or not project_key:
+        errors["issue.fields.project.key"] = ["Expected the project's key."]
+    summary = fields.get("summary")
+    if not isinstance(summary, str) or not summary.strip():
+        errors["issue.fields.summary"] = ["Expected a non-empty summary."]
+    status = _jira_status(fields.get("status"))
+    if status is None:
+        errors["issue.fields.status"] = ["Unknown status: expected a Jira status object."]
+    due = fields.get("duedate")
+    if due is not None and not (isinstance(due, str) and _is_iso_date(due)):
+        errors["issue.fields.duedate"] = ["Expected a date as YYYY-MM-DD, or null."]
+    assignee = fields.get("assignee")
+    email = assignee.get("emailAddress") if isinstance(assignee, dict) else None
+    if assignee is not None and not isinstance(email, str):
+        errors["issue.fields.assignee"] = ["Expected an assignee with an emailAddress, or null."]
+    if errors:
+        raise JiraPayloadError(errors)
+    url = issue.get("self") if isinstance(issue.get("self"), str) else ""
+    return {
+        "issue_key": key,
+        "project_key": project_key,
+        "title": summary.strip()[:300],
+        "status": status,
+        "due_date": due,
+        "assignee_email": email.strip().lower() if email else None,
+        "url": url[:500],
+    }
+
+
+def _jira_status(status: object) -> str | None:
+    if not isinstance(status, dict):
+        return None
+    category = status.get("statusCategory")
+    if isinstance(category, dict) and category.get("key") in JIRA_STATUS_CATEGORY:
+        return JIRA_STATUS_CATEGORY[category["key"]]
+    name = status.get("name")
+    return JIRA_STATUS_NAME.get(name.strip().lower()) if isinstance(name, str) else None
+
+
+def _is_iso_date(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10

@@ -4,18 +4,33 @@ Each service opens its transaction, checks the actor's role, and writes the audi
 `actor=None` is the system itself (management commands, seed data).
 """
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from departments.errors import DomainError, Forbidden
+from departments.constants import INTEGRATION_GROUP
+from departments.errors import Conflict, DomainError, Forbidden
 from departments.models import Department, Person
 from departments.selectors import user_is_hr
-from departments.services import audit_entry_create, snapshot
+from departments.services import audit_entry_create, domain_error_from, snapshot
 
+from .constants import Attendance, SessionStatus, TaskStatus
 from .errors import AssignmentAlreadyEnded, LeadAlreadyAssigned, NoActiveLead, NotEligible
-from .models import SuccessorCandidate, TechLeadAssignment
-from .selectors import can_manage_department, person_eligibility
+from .models import (
+    ImprovementProject,
+    ImprovementTask,
+    Incident,
+    SuccessorCandidate,
+    TechLeadAssignment,
+    TechSession,
+    TechSessionInvite,
+)
+from .rules import JiraPayloadError, jira_issue_fields
+from .selectors import can_lead_department, can_manage_department, person_eligibility
 
 ASSIGNMENT_FIELDS = (
     "department",
@@ -232,3 +247,198 @@ def successor_remove(*, candidate: SuccessorCandidate, actor) -> None:
         department=candidate.department,
     )
     candidate.delete()
+
+
+# Responsibilities: tech sessions, improvement work, incidents ------------------------
+
+
+def _require_lead(actor, department: Department, what: str) -> None:
+    if not can_lead_department(actor, department):
+        raise Forbidden(f"Only HR or the Tech Lead of {department} can {what}.")
+
+
+@transaction.atomic
+def tech_session_schedule(
+    *,
+    actor,
+    department: Department,
+    topic: str,
+    scheduled_for,
+    presenter: Person | None = None,
+    link: str = "",
+    invitees: Iterable[Person] = (),
+    mandatory: Iterable[Person] = (),
+) -> TechSession:
+    """Schedule a knowledge-transfer session and invite people (`mandatory` ones too)."""
+    _require_lead(actor, department, "schedule its tech sessions")
+    session = TechSession(
+        department=department,
+        topic=topic.strip(),
+        presenter=presenter,
+        scheduled_for=scheduled_for,
+        link=link,
+    )
+    _clean(session)
+    session.save()
+    required = {p.pk for p in mandatory}
+    people = {p.pk: p for p in [*invitees, *mandatory]}
+    TechSessionInvite.objects.bulk_create(
+        TechSessionInvite(session=session, person=p, mandatory=pk in required)
+        for pk, p in people.items()
+    )
+    audit_entry_create(
+        actor=actor,
+        verb="session.schedule",
+        target=session,
+        after={"topic": session.topic, "scheduled_for": session.scheduled_for.isoformat()},
+        department=department,
+    )
+    return session
+
+
+@transaction.atomic
+def tech_session_record(
+    *, actor, session: TechSession, status: str, present: Iterable[Person] = (), link: str = ""
+) -> TechSession:
+    """Complete or cancel a session; on completion invitees not present are absent."""
+    session = TechSession.objects.select_for_update().get(pk=session.pk)
+    _require_lead(actor, session.department, "record its tech sessions")
+    if status not in SessionStatus.values or status == SessionStatus.SCHEDULED:
+        raise DomainError("A session is recorded as completed or cancelled.", field="status")
+    if session.status != SessionStatus.SCHEDULED:
+        raise Conflict(f"This session is already {session.get_status_display().lower()}.")
+    session.status = status
+    session.link = link or session.link
+    _clean(session)
+    session.save(update_fields=["status", "link"])
+    if status == SessionStatus.COMPLETED:
+        present_ids = [p.pk for p in present]
+        session.invites.filter(person_id__in=present_ids).update(attendance=Attendance.PRESENT)
+        session.invites.exclude(person_id__in=present_ids).update(attendance=Attendance.ABSENT)
+    audit_entry_create(
+        actor=actor,
+        verb=f"session.{status}",
+        target=session,
+        after={"status": status},
+        department=session.department,
+    )
+    return session
+
+
+def _clean(obj) -> None:
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        raise domain_error_from(exc) from exc
+
+
+@dataclass(frozen=True)
+class JiraUpsert:
+    task: ImprovementTask
+    outcome: str  # "created", "updated" or "unchanged"
+
+
+def _require_integration(actor) -> None:
+    if actor is None or user_is_hr(actor):
+        return
+    if not actor.groups.filter(name=INTEGRATION_GROUP).exists():
+        raise Forbidden("Only an integration login or HR can sync Jira issues.")
+
+
+@transaction.atomic
+def improvement_task_upsert_from_jira(*, actor, payload: object) -> JiraUpsert:
+    """Create or update the task of a Jira issue, by issue key.
+
+    Redelivering the same payload changes nothing (not even `updated_at`); an unknown
+    project key or assignee is a field error, so nothing is half-synced.
+    """
+    _require_integration(actor)
+    try:
+        data = jira_issue_fields(payload)
+    except JiraPayloadError as exc:
+        field, messages = next(iter(exc.errors.items()))
+        raise DomainError(" ".join(messages), field=field) from exc
+    project = ImprovementProject.objects.filter(jira_key=data["project_key"]).first()
+    if project is None:
+        raise DomainError(
+            f"No improvement project has the Jira key {data['project_key']!r}.",
+            field="issue.fields.project.key",
+        )
+    assignee = None
+    if data["assignee_email"]:
+        assignee = Person.objects.filter(
+            email__iexact=data["assignee_email"], is_active=True
+        ).first()
+        if assignee is None:
+            raise DomainError(
+                f"No active person has the email {data['assignee_email']!r}.",
+                field="issue.fields.assignee",
+            )
+    values = {
+        "project": project,
+        "title": data["title"],
+        "status": data["status"],
+        "due_date": date.fromisoformat(data["due_date"]) if data["due_date"] else None,
+        "assignee": assignee,
+        "jira_url": data["url"],
+    }
+    task = (
+        ImprovementTask.objects.select_for_update().filter(jira_issue_key=data["issue_key"]).first()
+    )
+    if task is None:
+        try:
+            with transaction.atomic():  # two deliveries at once: the unique key decides
+                task = ImprovementTask.objects.create(
+                    jira_issue_key=data["issue_key"],
+                    owner=project.owner,
+                    completed_at=timezone.now() if data["status"] == TaskStatus.DONE else None,
+                    **values,
+                )
+        except IntegrityError as exc:
+            raise Conflict(f"{data['issue_key']} is being synced by another request.") from exc
+        return JiraUpsert(task=task, outcome="created")
+    changed = [name for name, value in values.items() if getattr(task, name) != value]
+    if not changed:
+        return JiraUpsert(task=task, outcome="unchanged")
+    for name in changed:
+        setattr(task, name, values[name])
+    if "status" in changed:
+        task.completed_at = timezone.now() if task.status == TaskStatus.DONE else None
+        changed.append("completed_at")
+    task.save(update_fields=[*changed, "updated_at"])
+    return JiraUpsert(task=task, outcome="updated")
+
+
+@transaction.atomic
+def incident_record(
+    *,
+    actor,
+    department: Department,
+    title: str,
+    severity: str,
+    started_at,
+    handled_by: Person | None = None,
+    resolved_at=None,
+    postmortem_url: str = "",
+) -> Incident:
+    """Log an incident; anyone who leads the department (or HR) may."""
+    _require_lead(actor, department, "log its incidents")
+    incident = Incident(
+        department=department,
+        title=title.strip(),
+        severity=severity,
+        started_at=started_at,
+        resolved_at=resolved_at,
+        handled_by=handled_by,
+        postmortem_url=postmortem_url,
+    )
+    _clean(incident)
+    incident.save()
+    audit_entry_create(
+        actor=actor,
+        verb="incident.record",
+        target=incident,
+        after={"severity": severity, "started_at": started_at.isoformat()},
+        department=department,
+    )
+    return incident
