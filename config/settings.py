@@ -207,6 +207,18 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 STALENESS_WARNING_DAYS = env_int("STALENESS_WARNING_DAYS", 14)
 STALENESS_ESCALATION_DAYS = env_int("STALENESS_ESCALATION_DAYS", 30)
 
+# Department health score (dashboard/rules.py): the weight of each component.
+HEALTH_SCORE_WEIGHTS = {
+    "tech_lead": env_int("HEALTH_WEIGHT_TECH_LEAD", 3),
+    "succession": env_int("HEALTH_WEIGHT_SUCCESSION", 2),
+    "documentation": env_int("HEALTH_WEIGHT_DOCUMENTATION", 2),
+    "tooling": env_int("HEALTH_WEIGHT_TOOLING", 1),
+    "acknowledgements": env_int("HEALTH_WEIGHT_ACKNOWLEDGEMENTS", 1),
+    "improvement_tasks": env_int("HEALTH_WEIGHT_IMPROVEMENT_TASKS", 1),
+    "tech_sessions": env_int("HEALTH_WEIGHT_TECH_SESSIONS", 1),
+}
+TECH_SESSIONS_PER_QUARTER = env_int("TECH_SESSIONS_PER_QUARTER", 3)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
