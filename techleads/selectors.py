@@ -1,6 +1,6 @@
 """Reads of the Tech Lead role: eligibility in SQL, current leads, role scoping."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import (
     BigIntegerField,
@@ -13,6 +13,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -244,4 +245,16 @@ def escalation_annotated(
             default=Value(None),
             output_field=CharField(),
         ),
+    )
+
+
+def people_with_capacity(
+    queryset: QuerySet[Person], *, period_start: date, period_end: date
+) -> QuerySet[Person]:
+    """Annotate `allocated_percent`: the sum of allocations overlapping the period (SQL)."""
+    overlapping = Q(
+        allocations__period_start__lte=period_end, allocations__period_end__gte=period_start
+    )
+    return queryset.annotate(
+        allocated_percent=Coalesce(Sum("allocations__percent", filter=overlapping), Value(0))
     )

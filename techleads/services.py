@@ -21,6 +21,7 @@ from departments.services import audit_entry_create, domain_error_from, snapshot
 from .constants import Attendance, SessionStatus, TaskStatus
 from .errors import AssignmentAlreadyEnded, LeadAlreadyAssigned, NoActiveLead, NotEligible
 from .models import (
+    Allocation,
     ImprovementProject,
     ImprovementTask,
     Incident,
@@ -442,3 +443,44 @@ def incident_record(
         department=department,
     )
     return incident
+
+
+@transaction.atomic
+def allocation_set(
+    *,
+    actor,
+    person: Person,
+    percent: int,
+    period_start,
+    period_end,
+    project: ImprovementProject | None = None,
+    duty: str = "",
+) -> Allocation:
+    """Allocate a share of a person's capacity to a project or an operational duty.
+
+    Over-allocation is allowed (it is what the capacity view flags), not refused: the
+    Tech Lead distributing capacity needs to see the conflict, not be blocked by it.
+    """
+    if person.department is None:
+        raise DomainError(f"{person} belongs to no department.", field="person")
+    _require_lead(actor, person.department, "distribute its team's capacity")
+    if project is not None and project.department_id != person.department_id:
+        raise DomainError(f"{project} is not a project of {person.department}.", field="project")
+    allocation = Allocation(
+        person=person,
+        project=project,
+        duty=duty.strip(),
+        percent=percent,
+        period_start=period_start,
+        period_end=period_end,
+    )
+    _clean(allocation)
+    allocation.save()
+    audit_entry_create(
+        actor=actor,
+        verb="allocation.set",
+        target=allocation,
+        after={"percent": percent, "project": project.pk if project else None, "duty": duty},
+        department=person.department,
+    )
+    return allocation

@@ -9,11 +9,13 @@ from django.utils import timezone
 
 from departments.constants import INTEGRATION_GROUP
 from departments.errors import Conflict, DomainError, Forbidden
+from departments.models import Person
 from departments.tests.factories import PersonFactory, UserFactory
 from techleads.models import ImprovementProject, ImprovementTask, TechLeadAssignment
 from techleads.rules import capacity_flag, escalation_chain, jira_issue_fields
-from techleads.selectors import escalation_annotated
+from techleads.selectors import escalation_annotated, people_with_capacity
 from techleads.services import (
+    allocation_set,
     assignment_end,
     improvement_task_upsert_from_jira,
     incident_record,
@@ -210,3 +212,50 @@ def test_escalation_in_sql_follows_the_chain_for_every_department(org, django_as
     then = {d.slug: d.escalation_person_id for d in escalation_annotated(at=before_handover)}
     assert then["platform"] == org.lea.pk
     assert TechLeadAssignment.objects.filter(department=org.platform).count() == 1
+
+
+@pytest.mark.django_db
+def test_capacity_flags_over_allocation_in_sql(org, project):
+    start, end = timezone.now().date(), timezone.now().date() + timedelta(days=90)
+    allocation_set(
+        actor=org.lea.user,
+        person=org.ian,
+        percent=70,
+        period_start=start,
+        period_end=end,
+        project=project,
+    )
+    allocation_set(
+        actor=org.lea.user,
+        person=org.ian,
+        percent=40,
+        period_start=start,
+        period_end=end,
+        duty="On-call",
+    )
+    later = end + timedelta(days=1)
+    allocation_set(
+        actor=org.hr,
+        person=org.jo,
+        percent=50,
+        period_start=later,
+        period_end=later,
+        duty="Support rotation",
+    )
+    people = people_with_capacity(
+        Person.objects.filter(department=org.platform), period_start=start, period_end=end
+    )
+    flags = {p.full_name: capacity_flag(percents=[p.allocated_percent]) for p in people}
+    assert flags["Ian Engineer"].over_allocated and flags["Ian Engineer"].allocated_percent == 110
+    assert flags["Jo Junior"].unallocated_percent == 100  # outside the period
+    with pytest.raises(DomainError, match="names a project or a duty"):
+        allocation_set(actor=org.hr, person=org.jo, percent=10, period_start=start, period_end=end)
+    with pytest.raises(Forbidden):
+        allocation_set(
+            actor=org.ian.user,
+            person=org.jo,
+            percent=10,
+            period_start=start,
+            period_end=end,
+            duty="x",
+        )
