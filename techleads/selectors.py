@@ -133,11 +133,16 @@ def lead_of(department: Department) -> TechLeadAssignment | None:
     return active[0] if active else None
 
 
+def lead_verdict_subquery() -> Coalesce:
+    """For a TechLeadAssignment queryset: the verdict of its person, in SQL."""
+    matching = _matching_rules(
+        OuterRef("person__track"), OuterRef("person__level"), OuterRef("person__step")
+    )
+    return Coalesce(Subquery(matching.values("verdict")[:1]), Value(VerdictChoice.INELIGIBLE.value))
+
+
 def succession_risks() -> QuerySet[TechLeadAssignment]:
     """Active leads whose verdict is `transition` and whose department has no ready successor."""
-    transition_rule = _matching_rules(
-        OuterRef("person__track"), OuterRef("person__level"), OuterRef("person__step")
-    ).values("verdict")[:1]
     ready = SuccessorCandidate.objects.filter(
         department=OuterRef("department"),
         readiness=Readiness.READY_NOW,
@@ -145,7 +150,7 @@ def succession_risks() -> QuerySet[TechLeadAssignment]:
     )
     return (
         active_assignments()
-        .annotate(lead_verdict=Subquery(transition_rule), has_ready_successor=Exists(ready))
+        .annotate(lead_verdict=lead_verdict_subquery(), has_ready_successor=Exists(ready))
         .filter(lead_verdict=VerdictChoice.TRANSITION, has_ready_successor=False)
         .select_related("department", "person", "department__manager")
     )

@@ -1,0 +1,132 @@
+"""Department health: the score's inputs in SQL for a whole list of departments, one query.
+
+Every input is a correlated subquery (not a JOIN + COUNT, which would multiply rows when
+several relations are counted at once); dashboard.rules turns the inputs into the score.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from departments.models import Department, Person
+from sops.constants import DocumentKind, DocumentStatus
+from sops.models import Document, ProcessAcknowledgement
+from techleads.constants import OPEN_TASK_STATUSES, Readiness, SessionStatus
+from techleads.models import ImprovementTask, SuccessorCandidate, TechSession
+from techleads.selectors import active_assignments, lead_verdict_subquery
+
+from .rules import (
+    HealthScore,
+    freshness,
+    health_score,
+    lead_coverage,
+    session_cadence,
+    share,
+    succession_readiness,
+    tasks_on_time,
+)
+
+QUARTER = timedelta(days=91)
+
+
+def _count(queryset: QuerySet, department_path: str) -> Coalesce:
+    """COUNT(*) of `queryset` rows whose `department_path` is the outer department."""
+    counted = (
+        queryset.filter(**{department_path: OuterRef("pk")})
+        .order_by()
+        .values(department_path)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def departments_with_health_inputs(
+    queryset: QuerySet[Department] | None = None, *, now=None
+) -> QuerySet[Department]:
+    now = now or timezone.now()
+    queryset = queryset if queryset is not None else Department.objects.all()
+    live_docs = Document.objects.exclude(kind=DocumentKind.CROSS_DEPARTMENT_PROCESS)
+    processes = Document.objects.filter(
+        kind=DocumentKind.CROSS_DEPARTMENT_PROCESS, archived_at__isnull=True
+    )
+    lead = active_assignments().filter(department=OuterRef("pk"))
+    open_tasks = ImprovementTask.objects.filter(status__in=OPEN_TASK_STATUSES)
+    return queryset.annotate(
+        h_lead_verdict=Subquery(lead.annotate(v=lead_verdict_subquery()).values("v")[:1]),
+        h_has_lead=Coalesce(Subquery(lead.values("pk")[:1], output_field=IntegerField()), Value(0)),
+        h_ready_now=_count(
+            SuccessorCandidate.objects.filter(
+                readiness=Readiness.READY_NOW, person__is_active=True
+            ),
+            "department",
+        ),
+        h_developing=_count(
+            SuccessorCandidate.objects.exclude(readiness=Readiness.READY_NOW).filter(
+                person__is_active=True
+            ),
+            "department",
+        ),
+        h_docs_current=_count(live_docs.filter(status=DocumentStatus.CURRENT), "department"),
+        h_docs_due_soon=_count(live_docs.filter(status=DocumentStatus.DUE_SOON), "department"),
+        h_docs_stale=_count(live_docs.filter(status=DocumentStatus.STALE), "department"),
+        h_processes=_count(processes, "involved_departments"),
+        h_active_people=_count(Person.objects.filter(is_active=True), "department"),
+        h_acknowledged=_count(
+            ProcessAcknowledgement.objects.filter(
+                person__is_active=True,
+                version=F("document__version"),
+                document__in=processes,
+                document__involved_departments=F("person__department"),
+            ),
+            "person__department",
+        ),
+        h_open_tasks=_count(open_tasks, "project__department"),
+        h_overdue_tasks=_count(open_tasks.filter(due_date__lt=now.date()), "project__department"),
+        h_sessions_quarter=_count(
+            TechSession.objects.filter(
+                status=SessionStatus.COMPLETED,
+                scheduled_for__gte=now - QUARTER,
+                scheduled_for__lte=now,
+            ),
+            "department",
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class DepartmentHealth:
+    department: Department
+    health: HealthScore
+
+
+def department_health(department: Department) -> HealthScore:
+    """The score of a department annotated by departments_with_health_inputs."""
+    d = department
+    values = {
+        "tech_lead": lead_coverage(has_lead=bool(d.h_has_lead), verdict=d.h_lead_verdict),
+        "succession": succession_readiness(ready_now=d.h_ready_now, developing=d.h_developing),
+        "documentation": freshness(
+            current=d.h_docs_current, due_soon=d.h_docs_due_soon, stale=d.h_docs_stale
+        ),
+        "tooling": None,
+        "acknowledgements": share(
+            done=d.h_acknowledged, expected=d.h_processes * d.h_active_people
+        ),
+        "improvement_tasks": tasks_on_time(open_tasks=d.h_open_tasks, overdue=d.h_overdue_tasks),
+        "tech_sessions": session_cadence(
+            held_last_quarter=d.h_sessions_quarter, target=settings.TECH_SESSIONS_PER_QUARTER
+        ),
+    }
+    return health_score(values=values, weights=settings.HEALTH_SCORE_WEIGHTS)
+
+
+def health_for(queryset: QuerySet[Department] | None = None) -> list[DepartmentHealth]:
+    return [
+        DepartmentHealth(department=d, health=department_health(d))
+        for d in departments_with_health_inputs(queryset)
+    ]
