@@ -50,7 +50,10 @@ def departments_with_health_inputs(
 ) -> QuerySet[Department]:
     now = now or timezone.now()
     queryset = queryset if queryset is not None else Department.objects.all()
-    live_docs = Document.objects.exclude(kind=DocumentKind.CROSS_DEPARTMENT_PROCESS)
+    live_docs = Document.objects.exclude(
+        kind__in=[DocumentKind.CROSS_DEPARTMENT_PROCESS, DocumentKind.TOOL]
+    )
+    tools = Document.objects.filter(kind=DocumentKind.TOOL)
     processes = Document.objects.filter(
         kind=DocumentKind.CROSS_DEPARTMENT_PROCESS, archived_at__isnull=True
     )
@@ -74,6 +77,9 @@ def departments_with_health_inputs(
         h_docs_current=_count(live_docs.filter(status=DocumentStatus.CURRENT), "department"),
         h_docs_due_soon=_count(live_docs.filter(status=DocumentStatus.DUE_SOON), "department"),
         h_docs_stale=_count(live_docs.filter(status=DocumentStatus.STALE), "department"),
+        h_tools_current=_count(tools.filter(status=DocumentStatus.CURRENT), "department"),
+        h_tools_due_soon=_count(tools.filter(status=DocumentStatus.DUE_SOON), "department"),
+        h_tools_stale=_count(tools.filter(status=DocumentStatus.STALE), "department"),
         h_processes=_count(processes, "involved_departments"),
         h_active_people=_count(Person.objects.filter(is_active=True), "department"),
         h_acknowledged=_count(
@@ -113,7 +119,9 @@ def department_health(department: Department) -> HealthScore:
         "documentation": freshness(
             current=d.h_docs_current, due_soon=d.h_docs_due_soon, stale=d.h_docs_stale
         ),
-        "tooling": None,
+        "tooling": freshness(
+            current=d.h_tools_current, due_soon=d.h_tools_due_soon, stale=d.h_tools_stale
+        ),
         "acknowledgements": share(
             done=d.h_acknowledged, expected=d.h_processes * d.h_active_people
         ),

@@ -7,6 +7,8 @@ class DocumentKind(models.TextChoices):
     PLAYBOOK = "playbook", "Playbook"
     KNOWLEDGE_HUB = "knowledge_hub", "Knowledge Hub page"
     CROSS_DEPARTMENT_PROCESS = "cross_department_process", "Cross-department process"
+    # A tool the department provides and maintains: same owner, review clock and checks.
+    TOOL = "tool", "Tool"
 
 
 class DocumentStatus(models.TextChoices):
@@ -29,5 +31,6 @@ DEFAULT_REVIEW_INTERVAL_DAYS = {
     DocumentKind.PLAYBOOK: 90,
     DocumentKind.KNOWLEDGE_HUB: 60,
     DocumentKind.CROSS_DEPARTMENT_PROCESS: 180,
+    DocumentKind.TOOL: 90,
 }
 MAX_REVIEW_INTERVAL_DAYS = 3650

@@ -54,6 +54,7 @@ class Document(models.Model):
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_documents"
     )
     url = models.URLField(max_length=500, blank=True)
+    description = models.TextField(blank=True, help_text="What it is for (a tool's purpose).")
     review_interval_days = models.PositiveIntegerField()
     last_reviewed_at = models.DateTimeField(null=True, blank=True)
     next_review_at = models.DateTimeField(null=True, blank=True)

@@ -32,6 +32,7 @@ DOCUMENT_FIELDS = (
     "department",
     "owner",
     "url",
+    "description",
     "review_interval_days",
     "last_reviewed_at",
     "status",
@@ -77,6 +78,7 @@ def document_create(
     department: Department,
     owner: Person | None = None,
     url: str = "",
+    description: str = "",
     review_interval_days: int | None = None,
     last_reviewed_at=_UNSET,
     involved_departments: list[Department] | tuple = (),
@@ -96,6 +98,7 @@ def document_create(
         department=department,
         owner=owner,
         url=url,
+        description=description,
         review_interval_days=review_interval_days
         or review_interval_for(department=department, kind=kind),
         last_reviewed_at=timezone.now() if last_reviewed_at is _UNSET else last_reviewed_at,

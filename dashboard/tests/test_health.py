@@ -32,6 +32,14 @@ def busy_org(org):
         department=org.platform,
         involved_departments=[org.platform, org.data],
     )
+    document_create(
+        actor=org.lea.user,
+        title="Grafana",
+        kind="tool",
+        department=org.platform,
+        description="Dashboards for every service",
+        url="https://grafana.example.com",
+    )
     process_acknowledge(document=process, person=org.ian)
     process_acknowledge(document=process, person=org.dana)
     successor_nominate(
@@ -65,7 +73,8 @@ def test_inputs_for_a_department(busy_org):
     assert platform.h_sessions_quarter == 1
     health = department_health(platform)
     values = {c.key: c.value for c in health.components}
-    assert values["documentation"] == 0.5
+    assert values["documentation"] == 0.5  # the tool is not documentation
+    assert values["tooling"] == 1.0
     assert values["acknowledgements"] == 0.25
     assert values["improvement_tasks"] == 0.5
     assert 0 < health.score < 100
@@ -81,6 +90,6 @@ def test_leadless_department_scores_zero_on_coverage(busy_org):
 @pytest.mark.parametrize("extra", [0, 20])
 def test_one_query_whatever_the_number_of_departments(busy_org, extra, django_assert_num_queries):
     DepartmentFactory.create_batch(extra)
-    with django_assert_num_queries(1):  # SELECT departments with 15 correlated subqueries
+    with django_assert_num_queries(1):  # SELECT departments with 18 correlated subqueries
         rows = health_for()
     assert len(rows) == 2 + extra
