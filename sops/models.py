@@ -65,6 +65,7 @@ class Document(models.Model):
     involved_departments = models.ManyToManyField(
         Department, blank=True, related_name="involved_in_processes"
     )
+    # Bumped by material updates only: acknowledgements are of this version.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -107,6 +108,8 @@ class DocumentReview(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     outcome = models.CharField(max_length=16, choices=ReviewOutcome.choices)
+    # An update that changes what people must do; only these ask for acknowledgement again.
+    material = models.BooleanField(default=False)
     notes = models.TextField(blank=True)
     reviewed_at = models.DateTimeField()
 

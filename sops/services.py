@@ -149,9 +149,13 @@ def document_update(*, actor, document: Document, **fields) -> Document:
 
 @transaction.atomic
 def document_review_record(
-    *, document: Document, actor, outcome: str, notes: str = ""
+    *, document: Document, actor, outcome: str, notes: str = "", material: bool = False
 ) -> DocumentReview:
-    """Record a review: confirmed or updated resets the clock; retired archives the document."""
+    """Record a review: confirmed or updated resets the clock; retired archives the document.
+
+    A `material` update starts a new version, which people must acknowledge again (for
+    cross-department processes); a minor one keeps the version and its acknowledgements.
+    """
     document = Document.objects.select_for_update().select_related("department").get(pk=document.pk)
     if actor is not None and not can_review_document(actor, document):
         raise Forbidden(
@@ -167,7 +171,8 @@ def document_review_record(
         document.archived_at = now
     else:
         document.last_reviewed_at = now
-    if outcome == ReviewOutcome.UPDATED:
+    material = material and outcome == ReviewOutcome.UPDATED
+    if material:
         document.version += 1
     document_refresh_status(document, now=now)
     document.save()
@@ -176,6 +181,7 @@ def document_review_record(
         reviewer=user_person(actor),
         reviewed_by=actor if getattr(actor, "is_authenticated", False) else None,
         outcome=outcome,
+        material=material,
         notes=notes,
         reviewed_at=now,
     )

@@ -4,7 +4,12 @@ from django.utils import timezone
 
 from departments.errors import Conflict, Forbidden
 from sops.models import Document, ReviewPolicy
-from sops.services import document_create, document_review_record, document_update
+from sops.services import (
+    document_create,
+    document_review_record,
+    document_update,
+    process_acknowledge,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +73,27 @@ def test_employee_who_is_not_the_owner_cannot_review(sop, org):
         document_review_record(document=sop, actor=org.ian.user, outcome="confirmed")
     document_update(actor=org.hr, document=sop, owner=org.ian)
     assert document_review_record(document=sop, actor=org.ian.user, outcome="updated")
+
+
+def test_only_a_material_update_asks_for_acknowledgement_again(org):
+    process = document_create(
+        actor=org.hr,
+        title="Incident hand-off",
+        kind="cross_department_process",
+        department=org.platform,
+        involved_departments=[org.platform, org.data],
+    )
+    process_acknowledge(document=process, person=org.dana)
+    document_review_record(document=process, actor=org.hr, outcome="updated", notes="Typos")
+    process.refresh_from_db()
+    assert process.version == 1
+    assert process.acknowledgements.filter(version=process.version).count() == 1
+    review = document_review_record(
+        document=process, actor=org.hr, outcome="updated", material=True, notes="New pager"
+    )
+    process.refresh_from_db()
+    assert (process.version, review.material) == (2, True)
+    assert not process.acknowledgements.filter(version=process.version).exists()
+    again = process_acknowledge(document=process, person=org.dana)
+    assert again.version == 2
+    assert process_acknowledge(document=process, person=org.dana) == again  # idempotent
