@@ -1,0 +1,107 @@
+"""seed_demo builds the same realistic organisation every time, with every case the
+dashboard and the admin need to show."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from departments.models import Department, Person
+from sops.models import Document
+from techleads.models import TechLeadAssignment
+from techleads.selectors import succession_risks
+
+ROOT = Path(__file__).resolve().parents[2]
+SNAPSHOT = (
+    "import json; from departments.models import Person; from sops.models import Document; "
+    "print(json.dumps([list(Person.objects.order_by('employee_id').values_list("
+    "'employee_id', 'full_name', 'track', 'level', 'step', 'department__slug')), "
+    "list(Document.objects.order_by('title').values_list('title', 'status'))]))"
+)
+
+
+def snapshot() -> list:
+    people = Person.objects.order_by("employee_id").values_list(
+        "employee_id", "full_name", "track", "level", "step", "department__slug"
+    )
+    documents = Document.objects.order_by("title").values_list("title", "status")
+    return json.loads(json.dumps([list(people), list(documents)]))
+
+
+@pytest.fixture
+def demo(db, capsys):
+    call_command("seed_demo", password="demo-password-1")
+    return capsys.readouterr().out
+
+
+def test_demo_has_every_case_the_product_shows(demo):
+    assert Department.objects.count() == 12
+    assert 250 <= Person.objects.count() <= 400
+    assert set(Document.objects.values_list("status", flat=True)) == {
+        "current",
+        "due_soon",
+        "stale",
+        "archived",
+    }
+    assert set(Document.objects.values_list("kind", flat=True)) >= {
+        "sop",
+        "best_practice",
+        "playbook",
+        "knowledge_hub",
+        "cross_department_process",
+        "tool",
+    }
+    assert (
+        Department.objects.exclude(tech_lead_assignments__ended_at__isnull=True).count() == 3
+    )  # departments without a Tech Lead
+    assert succession_risks().count() == 2
+    assert TechLeadAssignment.objects.exclude(override_reason="").exists()
+    assert TechLeadAssignment.objects.filter(ended_at__isnull=False).exists()  # history
+
+
+def test_demo_logins_work_and_are_printed(demo):
+    assert "hr " in demo and "password for all: demo-password-1" in demo
+    assert demo.strip().splitlines()[-1].startswith("seed_demo: created 12 departments")
+    hr = authenticate(username="hr", password="demo-password-1")
+    assert hr is not None and hr.is_staff and hr.groups.filter(name="HR").exists()
+    manager = authenticate(username="manager", password="demo-password-1")
+    assert manager.person.managed_departments.get().slug == "platform"
+    lead = authenticate(username="techlead", password="demo-password-1")
+    assert lead.person.tech_lead_assignments.get(ended_at=None).department.slug == "platform"
+
+
+def test_running_twice_duplicates_nothing(demo):
+    before = snapshot()
+    call_command("seed_demo", password="another-password")
+    assert snapshot() == before
+    assert authenticate(username="hr", password="another-password") is not None
+
+
+def test_same_organisation_on_every_machine(demo, tmp_path):
+    """A fresh database seeded in another process gives the same people and documents."""
+    env = {**os.environ, "DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}"}
+    env.pop("REDIS_URL", None)
+    for args in (["migrate", "-v0"], ["seed_demo", "--password", "x-demo-password"]):
+        subprocess.run(  # noqa: S603
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
+    out = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "shell", "-c", SNAPSHOT],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    ).stdout
+    assert json.loads(out.strip().splitlines()[-1]) == snapshot()
