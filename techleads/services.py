@@ -22,6 +22,7 @@ from .constants import Attendance, SessionStatus, TaskStatus
 from .errors import AssignmentAlreadyEnded, LeadAlreadyAssigned, NoActiveLead, NotEligible
 from .models import (
     Allocation,
+    EligibilityRule,
     ImprovementProject,
     ImprovementTask,
     Incident,
@@ -484,3 +485,35 @@ def allocation_set(
         department=person.department,
     )
     return allocation
+
+
+RULE_FIELDS = (
+    "track",
+    "min_level",
+    "max_level",
+    "min_step",
+    "max_step",
+    "verdict",
+    "priority",
+    "explanation",
+    "is_active",
+)
+
+
+@transaction.atomic
+def eligibility_rule_save(*, actor, rule: EligibilityRule) -> EligibilityRule:
+    """Create or change a policy row (HR only), audited with before and after."""
+    _require_hr(actor)
+    before = None
+    if rule.pk:
+        before = snapshot(EligibilityRule.objects.select_for_update().get(pk=rule.pk), RULE_FIELDS)
+    _clean(rule)
+    rule.save()
+    audit_entry_create(
+        actor=actor,
+        verb="eligibility_rule.create" if before is None else "eligibility_rule.update",
+        target=rule,
+        before=before,
+        after=snapshot(rule, RULE_FIELDS),
+    )
+    return rule

@@ -1,0 +1,94 @@
+"""Admin building blocks shared by every app's admin, and the audit trail.
+
+Departments and people are registered in techleads/admin.py: their admin pages show the
+Tech Lead role (eligibility, history), which this app may not import.
+"""
+
+from django.contrib import admin
+from django.db import transaction
+
+from .errors import DomainError
+from .models import AuditEntry
+from .selectors import user_is_hr
+
+
+class HRAdminMixin:
+    """Only HR and superusers see or change these models in the admin."""
+
+    def has_module_permission(self, request):
+        return user_is_hr(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return user_is_hr(request.user)
+
+    def has_add_permission(self, request, *args):
+        return user_is_hr(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return user_is_hr(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # history and the audit trail are never deleted
+
+
+class ServiceAdminMixin(HRAdminMixin):
+    """Saves go through a service; a DomainError becomes a form error, nothing is written.
+
+    The service runs after Django's own form validation, inside a savepoint, so a refused
+    change leaves no trace and the admin re-displays the form with the reason.
+    """
+
+    def service_save(self, request, instance, form, change):
+        raise NotImplementedError
+
+    def get_form(self, request, obj=None, **kwargs):
+        base = super().get_form(request, obj, **kwargs)
+        model_admin = self
+
+        class ServiceForm(base):
+            def _post_clean(self):
+                super()._post_clean()
+                if self.errors:
+                    return
+                try:
+                    with transaction.atomic():
+                        self.instance = model_admin.service_save(
+                            request, self.instance, self, obj is not None
+                        )
+                except DomainError as exc:
+                    field = exc.field if exc.field in self.fields else None
+                    self.add_error(field, exc.message)
+
+        return ServiceForm
+
+    def save_model(self, request, obj, form, change):
+        """Saved by the service during validation."""
+
+    def save_related(self, request, form, formsets, change):
+        # Not form.save_m2m(): the service saved the relations with the object.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+
+def changed_values(form) -> dict:
+    """The form's cleaned values of the model fields it edits."""
+    return {
+        name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data
+    }
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(HRAdminMixin, admin.ModelAdmin):
+    list_display = ["created_at", "actor", "verb", "target_repr", "department"]
+    list_filter = ["verb", "target_type"]
+    search_fields = ["target_repr", "verb", "note", "actor__username"]
+    list_select_related = ["actor", "department"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    readonly_fields = [f.name for f in AuditEntry._meta.fields]
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,44 @@
+import pytest
+from django.urls import reverse
+
+from departments.models import AuditEntry
+from sops.models import Document
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def hr_client(client, org):
+    org.hr.is_staff = True
+    org.hr.save()
+    client.force_login(org.hr)
+    return client
+
+
+def test_document_created_in_the_admin_gets_defaults_and_an_audit_entry(hr_client, org):
+    response = hr_client.post(
+        reverse("admin:sops_document_add"),
+        {
+            "title": "Deploy runbook",
+            "kind": "sop",
+            "department": org.platform.pk,
+            "url": "https://confluence.example.com/PLAT/deploy",
+            "description": "",
+            "review_interval_days": "",
+            "last_reviewed_at_0": "",
+            "last_reviewed_at_1": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    document = Document.objects.get(title="Deploy runbook")
+    assert (document.owner, document.review_interval_days, document.status) == (
+        org.lea,
+        90,
+        "current",
+    )
+    assert AuditEntry.objects.filter(verb="document.create", target_id=str(document.pk)).exists()
+
+
+def test_document_list_and_staleness_pages_render(hr_client, org):
+    for name in ("sops_document", "sops_stalenessrun", "sops_notification", "sops_reviewpolicy"):
+        assert hr_client.get(reverse(f"admin:{name}_changelist")).status_code == 200
