@@ -5,152 +5,379 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('departments', '0003_ladder_validators'),
-        ('techleads', '0002_default_eligibility_policy'),
+        ("departments", "0003_ladder_validators"),
+        ("techleads", "0002_default_eligibility_policy"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImprovementProject',
+            name="ImprovementProject",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('jira_key', models.CharField(blank=True, max_length=32)),
-                ('is_active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='improvement_projects', to='departments.department')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='owned_projects', to='departments.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                ("jira_key", models.CharField(blank=True, max_length=32)),
+                ("is_active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="improvement_projects",
+                        to="departments.department",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="owned_projects",
+                        to="departments.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['department', 'name'],
+                "ordering": ["department", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Allocation',
+            name="Allocation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('duty', models.CharField(blank=True, help_text='An operational duty.', max_length=200)),
-                ('percent', models.PositiveSmallIntegerField()),
-                ('period_start', models.DateField()),
-                ('period_end', models.DateField()),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='allocations', to='departments.person')),
-                ('project', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='allocations', to='techleads.improvementproject')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "duty",
+                    models.CharField(blank=True, help_text="An operational duty.", max_length=200),
+                ),
+                ("percent", models.PositiveSmallIntegerField()),
+                ("period_start", models.DateField()),
+                ("period_end", models.DateField()),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="allocations",
+                        to="departments.person",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="allocations",
+                        to="techleads.improvementproject",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['person', 'period_start'],
+                "ordering": ["person", "period_start"],
             },
         ),
         migrations.CreateModel(
-            name='ImprovementTask',
+            name="ImprovementTask",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('status', models.CharField(choices=[('todo', 'To do'), ('in_progress', 'In progress'), ('done', 'Done'), ('cancelled', 'Cancelled')], default='todo', max_length=16)),
-                ('due_date', models.DateField(blank=True, null=True)),
-                ('jira_issue_key', models.CharField(blank=True, max_length=64, null=True, unique=True)),
-                ('jira_url', models.URLField(blank=True, max_length=500)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_tasks', to='departments.person')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='delegated_tasks', to='departments.person')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='techleads.improvementproject')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("todo", "To do"),
+                            ("in_progress", "In progress"),
+                            ("done", "Done"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="todo",
+                        max_length=16,
+                    ),
+                ),
+                ("due_date", models.DateField(blank=True, null=True)),
+                (
+                    "jira_issue_key",
+                    models.CharField(blank=True, max_length=64, null=True, unique=True),
+                ),
+                ("jira_url", models.URLField(blank=True, max_length=500)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="assigned_tasks",
+                        to="departments.person",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="delegated_tasks",
+                        to="departments.person",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tasks",
+                        to="techleads.improvementproject",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_date', 'id'],
+                "ordering": ["due_date", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Incident',
+            name="Incident",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('severity', models.CharField(choices=[('sev1', 'SEV1 – critical'), ('sev2', 'SEV2 – major'), ('sev3', 'SEV3 – minor'), ('sev4', 'SEV4 – low')], max_length=8)),
-                ('started_at', models.DateTimeField()),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('postmortem_url', models.URLField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='incidents', to='departments.department')),
-                ('handled_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='handled_incidents', to='departments.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[
+                            ("sev1", "SEV1 – critical"),
+                            ("sev2", "SEV2 – major"),
+                            ("sev3", "SEV3 – minor"),
+                            ("sev4", "SEV4 – low"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                ("started_at", models.DateTimeField()),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                ("postmortem_url", models.URLField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="incidents",
+                        to="departments.department",
+                    ),
+                ),
+                (
+                    "handled_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="handled_incidents",
+                        to="departments.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at', '-id'],
+                "ordering": ["-started_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='TechSession',
+            name="TechSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('topic', models.CharField(max_length=300)),
-                ('status', models.CharField(choices=[('scheduled', 'Scheduled'), ('completed', 'Completed'), ('cancelled', 'Cancelled')], default='scheduled', max_length=16)),
-                ('scheduled_for', models.DateTimeField()),
-                ('link', models.URLField(blank=True, help_text='Recording or slides.', max_length=500)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tech_sessions', to='departments.department')),
-                ('presenter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='presented_sessions', to='departments.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("topic", models.CharField(max_length=300)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("scheduled", "Scheduled"),
+                            ("completed", "Completed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="scheduled",
+                        max_length=16,
+                    ),
+                ),
+                ("scheduled_for", models.DateTimeField()),
+                (
+                    "link",
+                    models.URLField(blank=True, help_text="Recording or slides.", max_length=500),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tech_sessions",
+                        to="departments.department",
+                    ),
+                ),
+                (
+                    "presenter",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="presented_sessions",
+                        to="departments.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-scheduled_for', '-id'],
+                "ordering": ["-scheduled_for", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='TechSessionInvite',
+            name="TechSessionInvite",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('mandatory', models.BooleanField(default=False)),
-                ('attendance', models.CharField(choices=[('invited', 'Invited'), ('present', 'Present'), ('absent', 'Absent')], default='invited', max_length=16)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='session_invites', to='departments.person')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invites', to='techleads.techsession')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("mandatory", models.BooleanField(default=False)),
+                (
+                    "attendance",
+                    models.CharField(
+                        choices=[
+                            ("invited", "Invited"),
+                            ("present", "Present"),
+                            ("absent", "Absent"),
+                        ],
+                        default="invited",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="session_invites",
+                        to="departments.person",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invites",
+                        to="techleads.techsession",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['session', 'person__full_name'],
+                "ordering": ["session", "person__full_name"],
             },
         ),
         migrations.AddConstraint(
-            model_name='improvementproject',
-            constraint=models.UniqueConstraint(condition=models.Q(('jira_key', ''), _negated=True), fields=('jira_key',), name='techleads_improvementproject_unique_jira_key', violation_error_message='Another project already uses this Jira key.'),
+            model_name="improvementproject",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("jira_key", ""), _negated=True),
+                fields=("jira_key",),
+                name="techleads_improvementproject_unique_jira_key",
+                violation_error_message="Another project already uses this Jira key.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='allocation',
-            index=models.Index(fields=['person', 'period_start', 'period_end'], name='alloc_period_idx'),
+            model_name="allocation",
+            index=models.Index(
+                fields=["person", "period_start", "period_end"], name="alloc_period_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='allocation',
-            constraint=models.CheckConstraint(condition=models.Q(('percent__gte', 1), ('percent__lte', 100)), name='techleads_allocation_percent_range', violation_error_message='An allocation is 1 to 100 percent.'),
+            model_name="allocation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("percent__gte", 1), ("percent__lte", 100)),
+                name="techleads_allocation_percent_range",
+                violation_error_message="An allocation is 1 to 100 percent.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='allocation',
-            constraint=models.CheckConstraint(condition=models.Q(('period_end__gte', models.F('period_start'))), name='techleads_allocation_period_order', violation_error_message='The period cannot end before it starts.'),
+            model_name="allocation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("period_end__gte", models.F("period_start"))),
+                name="techleads_allocation_period_order",
+                violation_error_message="The period cannot end before it starts.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='allocation',
-            constraint=models.CheckConstraint(condition=models.Q(('project__isnull', False), models.Q(('duty', ''), _negated=True), _connector='OR'), name='techleads_allocation_has_purpose', violation_error_message='An allocation names a project or a duty.'),
+            model_name="allocation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("project__isnull", False),
+                    models.Q(("duty", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="techleads_allocation_has_purpose",
+                violation_error_message="An allocation names a project or a duty.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='improvementtask',
-            index=models.Index(fields=['project', 'status', 'due_date'], name='task_project_due_idx'),
+            model_name="improvementtask",
+            index=models.Index(
+                fields=["project", "status", "due_date"], name="task_project_due_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='improvementtask',
-            index=models.Index(fields=['assignee', 'status'], name='task_assignee_status_idx'),
+            model_name="improvementtask",
+            index=models.Index(fields=["assignee", "status"], name="task_assignee_status_idx"),
         ),
         migrations.AddIndex(
-            model_name='incident',
-            index=models.Index(fields=['department', '-started_at'], name='incident_dept_recent_idx'),
+            model_name="incident",
+            index=models.Index(
+                fields=["department", "-started_at"], name="incident_dept_recent_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='incident',
-            constraint=models.CheckConstraint(condition=models.Q(('resolved_at__isnull', True), ('resolved_at__gte', models.F('started_at')), _connector='OR'), name='techleads_incident_resolved_after_start', violation_error_message='An incident cannot be resolved before it starts.'),
+            model_name="incident",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("resolved_at__isnull", True),
+                    ("resolved_at__gte", models.F("started_at")),
+                    _connector="OR",
+                ),
+                name="techleads_incident_resolved_after_start",
+                violation_error_message="An incident cannot be resolved before it starts.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='techsession',
-            index=models.Index(fields=['department', 'status', 'scheduled_for'], name='session_dept_cadence_idx'),
+            model_name="techsession",
+            index=models.Index(
+                fields=["department", "status", "scheduled_for"], name="session_dept_cadence_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='techsessioninvite',
-            constraint=models.UniqueConstraint(fields=('session', 'person'), name='techleads_techsessioninvite_once_per_session', violation_error_message='This person is already invited.'),
+            model_name="techsessioninvite",
+            constraint=models.UniqueConstraint(
+                fields=("session", "person"),
+                name="techleads_techsessioninvite_once_per_session",
+                violation_error_message="This person is already invited.",
+            ),
         ),
     ]
