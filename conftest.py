@@ -16,6 +16,8 @@ from departments.models import Track
 from departments.tests.factories import DepartmentFactory, PersonFactory, UserFactory
 from techleads.services import assignment_create
 
+pytest_plugins = ["departments.tests.api"]
+
 
 @pytest.fixture
 def hr_user(db):

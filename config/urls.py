@@ -1,9 +1,34 @@
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from sops.api.views import DocumentViewSet
+from techleads.api.views import (
+    AssignmentViewSet,
+    DepartmentViewSet,
+    EligibilityRuleViewSet,
+    PersonViewSet,
+    SuccessorViewSet,
+)
+
+router = DefaultRouter()
+router.include_root_view = False
+router.register("departments", DepartmentViewSet, basename="department")
+router.register("people", PersonViewSet, basename="person")
+router.register("eligibility-rules", EligibilityRuleViewSet, basename="eligibility-rule")
+router.register("assignments", AssignmentViewSet, basename="assignment")
+router.register("successors", SuccessorViewSet, basename="successor")
+router.register("sops", DocumentViewSet, basename="document")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     # REST API v1 (see README, API).
+    path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # Dashboard pages and login.
     path("", include("dashboard.urls")),
 ]

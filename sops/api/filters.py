@@ -1,0 +1,13 @@
+import django_filters
+
+from sops.constants import DocumentKind, DocumentStatus
+from sops.models import Document
+
+
+class DocumentFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=DocumentKind.choices)
+    status = django_filters.ChoiceFilter(choices=DocumentStatus.choices)
+
+    class Meta:
+        model = Document
+        fields = ["department", "owner", "kind", "status"]

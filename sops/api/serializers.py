@@ -1,0 +1,52 @@
+from rest_framework import serializers
+
+from departments.models import Department
+from sops.constants import MAX_REVIEW_INTERVAL_DAYS, DocumentKind, ReviewOutcome
+from sops.models import Document, DocumentReview
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(choices=DocumentKind.choices)
+    review_interval_days = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_REVIEW_INTERVAL_DAYS,
+        required=False,
+        help_text="Default: the department's policy for the kind, else the kind's default.",
+    )
+    involved_departments = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.all(), many=True, required=False
+    )
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "title",
+            "kind",
+            "department",
+            "owner",
+            "url",
+            "description",
+            "review_interval_days",
+            "last_reviewed_at",
+            "next_review_at",
+            "status",
+            "archived_at",
+            "version",
+            "involved_departments",
+        ]
+        read_only_fields = ["next_review_at", "status", "archived_at", "version"]
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    outcome = serializers.ChoiceField(choices=ReviewOutcome.choices)
+    material = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="An update that changes what people must do: asks for acknowledgement again.",
+    )
+
+    class Meta:
+        model = DocumentReview
+        fields = ["id", "document", "outcome", "material", "notes", "reviewer", "reviewed_at"]
+        read_only_fields = ["document", "reviewer", "reviewed_at"]

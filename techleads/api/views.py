@@ -1,0 +1,329 @@
+"""Departments, people, eligibility, the policy, assignments and successors (API v1).
+
+Lists and details are scoped by role in get_queryset, so an object out of the viewer's
+scope is a 404; writes check the role, validate the input, and call one service.
+"""
+
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from departments.api.permissions import HRWritesOthersRead, IsHR, IsIntegrationOrHR
+from departments.api.serializers import DepartmentSerializer, PersonSerializer
+from departments.models import Department, Person
+from departments.services import (
+    department_create,
+    department_update,
+    people_upsert,
+    person_create,
+    person_update,
+)
+from techleads.models import EligibilityRule, SuccessorCandidate, TechLeadAssignment
+from techleads.selectors import (
+    annotated_verdict,
+    departments_visible_to,
+    departments_with_lead,
+    escalation_annotated,
+    lead_of,
+    people_visible_to,
+    people_with_eligibility,
+    person_eligibility,
+    rules_by_id,
+)
+from techleads.services import (
+    assignment_create,
+    assignment_end,
+    assignment_hand_over,
+    eligibility_rule_save,
+    successor_nominate,
+    successor_remove,
+)
+
+from . import filters
+from .serializers import (
+    AssignInputSerializer,
+    AssignmentSerializer,
+    CandidateSerializer,
+    EligibilityRuleSerializer,
+    EligibilitySerializer,
+    EndInputSerializer,
+    EscalationQuerySerializer,
+    EscalationSerializer,
+    HandOverInputSerializer,
+    SuccessorSerializer,
+)
+
+ERRORS = {400: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT}
+
+
+def validated(serializer_class, request, **kwargs) -> dict:
+    serializer = serializer_class(data=request.data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class DepartmentViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = DepartmentSerializer
+    filterset_class = filters.DepartmentFilter
+    permission_classes = [HRWritesOthersRead]
+    search_fields = ["name", "slug", "confluence_space"]
+    ordering_fields = ["name", "slug", "id"]
+    ordering = ["name"]
+
+    def get_queryset(self):
+        return departments_with_lead(departments_visible_to(self.request.user))
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "lead_of": lead_of}
+
+    def perform_create(self, serializer):
+        serializer.instance = department_create(
+            actor=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        department_update(
+            actor=self.request.user, department=serializer.instance, **serializer.validated_data
+        )
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
+
+    @extend_schema(responses={200: CandidateSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def candidates(self, request, pk=None):
+        """Active members who can be assigned now, each with their eligibility."""
+        department = self.get_object()
+        people = (
+            people_with_eligibility(people_visible_to(request.user))
+            .filter(department=department, is_active=True, eligibility_verdict="eligible")
+            .order_by("full_name", "id")
+        )
+        rules = rules_by_id()
+        page = self.paginate_queryset(people)
+        serializer = CandidateSerializer(
+            page, many=True, context={"verdict_of": lambda p: annotated_verdict(p, rules)}
+        )
+        return self.get_paginated_response(serializer.data)
+
+    @extend_schema(
+        request=HandOverInputSerializer,
+        responses={201: AssignmentSerializer, 409: OpenApiTypes.OBJECT, **ERRORS},
+    )
+    @action(detail=True, methods=["post"], permission_classes=[IsHR])
+    def handover(self, request, pk=None):
+        """End the current Tech Lead's assignment and start the successor's, atomically."""
+        department = self.get_object()
+        data = validated(HandOverInputSerializer, request)
+        assignment = assignment_hand_over(
+            department=department,
+            successor=data["person"],
+            actor=request.user,
+            reason=data["reason"],
+            override_reason=data.get("override_reason", ""),
+        )
+        return Response(AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "at", OpenApiTypes.DATETIME, description="Who was it then (default: now)."
+            )
+        ],
+        responses={200: EscalationSerializer},
+    )
+    @action(detail=True, methods=["get"])
+    def escalation(self, request, pk=None):
+        """Who to call now: the Tech Lead, else a ready successor, else the manager."""
+        department = self.get_object()
+        query = EscalationQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        at = query.validated_data.get("at") or timezone.now()
+        row = escalation_annotated(Department.objects.filter(pk=department.pk), at=at).get()
+        person = Person.objects.filter(pk=row.escalation_person_id).first()
+        data = {"department": department.pk, "at": at, "role": row.escalation_role}
+        data["person"] = PersonSerializer(person).data if person else None
+        return Response(data)
+
+
+class PersonViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = PersonSerializer
+    filterset_class = filters.PersonFilter
+    permission_classes = [HRWritesOthersRead]
+    search_fields = ["full_name", "employee_id", "email"]
+    ordering_fields = ["full_name", "employee_id", "level", "id"]
+    ordering = ["full_name", "id"]
+
+    def get_queryset(self):
+        return people_with_eligibility(people_visible_to(self.request.user))
+
+    def perform_create(self, serializer):
+        serializer.instance = person_create(actor=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = person_update(
+            actor=self.request.user, person=serializer.instance, **serializer.validated_data
+        )
+
+    @extend_schema(responses={200: EligibilitySerializer})
+    @action(detail=True, methods=["get"])
+    def eligibility(self, request, pk=None):
+        """The person's verdict, whether they can be assigned, the rule and why."""
+        return Response(EligibilitySerializer(person_eligibility(person=self.get_object())).data)
+
+    @extend_schema(
+        request=PersonSerializer(many=True),
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+        description=(
+            "HRIS sync: upsert people by employee_id, all rows or none. Rows name the "
+            "department by its slug. A bad row makes a 400 with `rows` mapping each bad "
+            "row's number (from 1) to its field errors; nothing is written."
+        ),
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="bulk-upsert",
+        permission_classes=[IsIntegrationOrHR],
+    )
+    def bulk_upsert(self, request):
+        rows = request.data.get("rows") if isinstance(request.data, dict) else request.data
+        if not isinstance(rows, list) or not rows:
+            return Response(
+                {"rows": ["Expected a non-empty list of people."]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        result = people_upsert(actor=request.user, rows=rows)
+        return Response(
+            {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
+        )
+
+
+class EligibilityRuleViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The eligibility policy: everyone reads it, HR edits it."""
+
+    queryset = EligibilityRule.objects.order_by("priority", "id")
+    serializer_class = EligibilityRuleSerializer
+    filterset_class = filters.EligibilityRuleFilter
+    permission_classes = [HRWritesOthersRead]
+    ordering_fields = ["priority", "id"]
+
+    def perform_create(self, serializer):
+        serializer.instance = eligibility_rule_save(
+            actor=self.request.user, rule=EligibilityRule(**serializer.validated_data)
+        )
+
+    def perform_update(self, serializer):
+        rule = serializer.instance
+        for name, value in serializer.validated_data.items():
+            setattr(rule, name, value)
+        serializer.instance = eligibility_rule_save(actor=self.request.user, rule=rule)
+
+
+class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Tech Lead assignments, current and past. Created by POST, changed only by end."""
+
+    serializer_class = AssignmentSerializer
+    filterset_class = filters.AssignmentFilter
+    ordering_fields = ["started_at", "ended_at", "id"]
+    ordering = ["-started_at", "-id"]
+
+    def get_queryset(self):
+        visible = departments_visible_to(self.request.user).values("pk")
+        return TechLeadAssignment.objects.filter(department__in=visible)
+
+    def get_permissions(self):
+        if self.action in {"create", "end"}:
+            return [IsHR()]
+        return super().get_permissions()
+
+    @extend_schema(
+        request=AssignInputSerializer,
+        responses={201: AssignmentSerializer, 409: OpenApiTypes.OBJECT, **ERRORS},
+    )
+    def create(self, request):
+        """Assign a Tech Lead from now on. An ineligible person needs an override_reason."""
+        data = validated(AssignInputSerializer, request)
+        assignment = assignment_create(
+            department=data["department"],
+            person=data["person"],
+            assigned_by=request.user,
+            reason=data["reason"],
+            override_reason=data.get("override_reason", ""),
+        )
+        return Response(AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=EndInputSerializer,
+        responses={200: AssignmentSerializer, 409: OpenApiTypes.OBJECT, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        """End an active assignment; ending an ended one is a 409."""
+        data = validated(EndInputSerializer, request)
+        assignment = assignment_end(
+            assignment=self.get_object(), ended_by=request.user, reason=data.get("reason", "")
+        )
+        return Response(AssignmentSerializer(assignment).data)
+
+
+class SuccessorViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Successor candidates: HR and the department's manager nominate and update them."""
+
+    serializer_class = SuccessorSerializer
+    filterset_class = filters.SuccessorFilter
+    ordering = ["department", "readiness", "id"]
+
+    def get_queryset(self):
+        visible = departments_visible_to(self.request.user).values("pk")
+        return SuccessorCandidate.objects.filter(department__in=visible)
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = successor_nominate(
+            department=data["department"],
+            person=data["person"],
+            actor=self.request.user,
+            readiness=data["readiness"],
+            notes=data.get("notes", ""),
+        )
+
+    def perform_update(self, serializer):
+        current = serializer.instance
+        data = serializer.validated_data
+        serializer.instance = successor_nominate(
+            department=data.get("department", current.department),
+            person=data.get("person", current.person),
+            actor=self.request.user,
+            readiness=data.get("readiness", current.readiness),
+            notes=data.get("notes", current.notes),
+        )
+
+    def perform_destroy(self, instance):
+        successor_remove(candidate=instance, actor=self.request.user)
