@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from departments.models import Department, Person
 
@@ -62,6 +62,17 @@ class Document(models.Model):
         max_length=16, choices=DocumentStatus.choices, default=DocumentStatus.CURRENT
     )
     archived_at = models.DateTimeField(null=True, blank=True)
+    # The staleness check's claims: the status last reported to the owner, and when; when
+    # a long-stale document was escalated. A conditional UPDATE on these makes a second
+    # (or concurrent) run find nothing left to report.
+    notified_status = models.CharField(max_length=16, blank=True)
+    notified_run = models.ForeignKey(
+        "StalenessRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    escalated_run = models.ForeignKey(
+        "StalenessRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     involved_departments = models.ManyToManyField(
         Department, blank=True, related_name="involved_in_processes"
     )
@@ -89,6 +100,18 @@ class Document(models.Model):
             models.Index(fields=["status", "next_review_at"], name="document_status_due_idx"),
             # ?kind= lists.
             models.Index(fields=["kind", "status"], name="document_kind_status_idx"),
+            # The staleness check: due or stale documents not yet reported at that status.
+            models.Index(
+                fields=["status"],
+                name="document_unreported_idx",
+                condition=Q(status__in=["due_soon", "stale"]) & ~Q(notified_status=F("status")),
+            ),
+            # The staleness check: stale documents not yet escalated, by due date.
+            models.Index(
+                fields=["next_review_at"],
+                name="document_unescalated_idx",
+                condition=Q(status="stale", escalated_at__isnull=True),
+            ),
         ]
 
     def __str__(self):
@@ -155,6 +178,7 @@ class StalenessRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
     full_scan = models.BooleanField(default=False)
+    window_days = models.PositiveIntegerField(null=True, blank=True)
     documents_checked = models.PositiveIntegerField(default=0)
     status_changes = models.PositiveIntegerField(default=0)
     notifications_sent = models.PositiveIntegerField(default=0)
@@ -187,6 +211,10 @@ class Notification(models.Model):
     )
     # Makes a second run (or a concurrent one) unable to store the same notification twice.
     dedup_key = models.CharField(max_length=200, unique=True)
+    documents = models.ManyToManyField(Document, blank=True, related_name="notifications")
+    more_documents = models.PositiveIntegerField(
+        default=0, help_text="Documents beyond those listed (long digests are capped)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)

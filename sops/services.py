@@ -55,6 +55,9 @@ def document_refresh_status(document: Document, *, now: datetime | None = None) 
         window_days=warning_window_days(),
         archived=document.archived_at is not None,
     )
+    if document.status in (DocumentStatus.CURRENT, DocumentStatus.ARCHIVED):
+        # Back in order: the next lapse must be reported afresh.
+        document.notified_status = ""
 
 
 def _full_clean(document: Document) -> None:
@@ -171,6 +174,7 @@ def document_review_record(
         document.archived_at = now
     else:
         document.last_reviewed_at = now
+        document.escalated_at = None  # a new clock: escalate again only if it goes stale again
     material = material and outcome == ReviewOutcome.UPDATED
     if material:
         document.version += 1

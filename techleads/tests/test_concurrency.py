@@ -12,7 +12,7 @@ from techleads.services import assignment_create
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_assignments_exactly_one_wins():
     hr = UserFactory(username="hr-concurrent", hr=True)
     department = DepartmentFactory()

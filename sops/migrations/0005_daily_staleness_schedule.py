@@ -1,0 +1,33 @@
+"""The daily staleness check as a django-celery-beat PeriodicTask, editable in the admin.
+
+get_or_create: re-running migrations keeps whatever schedule HR has set since.
+"""
+
+from django.db import migrations
+
+TASK = "sops.tasks.check_staleness"
+
+
+def create_schedule(apps, schema_editor):
+    crontab_model = apps.get_model("django_celery_beat", "CrontabSchedule")
+    task_model = apps.get_model("django_celery_beat", "PeriodicTask")
+    crontab, _ = crontab_model.objects.get_or_create(
+        minute="0", hour="6", day_of_week="*", day_of_month="*", month_of_year="*", timezone="UTC"
+    )
+    task_model.objects.get_or_create(
+        name="Documentation staleness check (daily)",
+        defaults={"task": TASK, "crontab": crontab, "enabled": True},
+    )
+
+
+def remove_schedule(apps, schema_editor):
+    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(task=TASK).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("sops", "0004_staleness_claims"),
+        ("django_celery_beat", "0019_alter_periodictasks_options"),
+    ]
+
+    operations = [migrations.RunPython(create_schedule, remove_schedule)]

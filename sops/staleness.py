@@ -1,0 +1,270 @@
+"""The documentation-staleness check: recompute statuses in SQL, report, escalate, record.
+
+`staleness_check_run` is what the Celery task and `manage.py check_staleness` call.
+"""
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from departments.constants import HR_GROUP
+
+from .constants import DocumentStatus
+from .models import Document, Notification, StalenessRun
+
+logger = logging.getLogger(__name__)
+
+# Long digests list this many documents and count the rest (memory stays flat).
+DIGEST_LIMIT = 100
+LIVE = Q(archived_at__isnull=True)
+
+
+def status_expression(*, now: datetime, window_days: int) -> Case:
+    """The SQL twin of rules.document_status (same boundaries: stale from the due moment,
+    due soon from `window_days` before it)."""
+    return Case(
+        When(archived_at__isnull=False, then=Value(DocumentStatus.ARCHIVED.value)),
+        When(next_review_at__isnull=True, then=Value(DocumentStatus.STALE.value)),
+        When(next_review_at__lte=now, then=Value(DocumentStatus.STALE.value)),
+        When(
+            next_review_at__lte=now + timedelta(days=window_days),
+            then=Value(DocumentStatus.DUE_SOON.value),
+        ),
+        default=Value(DocumentStatus.CURRENT.value),
+    )
+
+
+def statuses_recompute(*, now: datetime, window_days: int, full: bool) -> int:
+    """Set every status that the clock has changed; return how many rows changed.
+
+    A full pass rewrites each status that differs from the rule, over the whole table.
+    An incremental pass relies on writes having set statuses already, so only the clock
+    can have moved them: current documents whose due-soon moment has passed, and
+    due-soon documents whose due moment has passed; both are index range scans.
+    """
+    if full:
+        changed = (
+            Document.objects.alias(computed=status_expression(now=now, window_days=window_days))
+            .exclude(status=F("computed"))
+            .update(status=status_expression(now=now, window_days=window_days))
+        )
+        Document.objects.filter(
+            status__in=[DocumentStatus.CURRENT, DocumentStatus.ARCHIVED]
+        ).exclude(notified_status="").update(notified_status="")
+        return changed
+    window = now + timedelta(days=window_days)
+    to_stale = Document.objects.filter(
+        LIVE, status__in=[DocumentStatus.CURRENT, DocumentStatus.DUE_SOON], next_review_at__lte=now
+    ).update(status=DocumentStatus.STALE)
+    to_due = Document.objects.filter(
+        LIVE, status=DocumentStatus.CURRENT, next_review_at__lte=window, next_review_at__gt=now
+    ).update(status=DocumentStatus.DUE_SOON)
+    return to_stale + to_due
+
+
+def _claim_reports(run: StalenessRun) -> int:
+    """Mark due/stale documents not yet reported at their status as reported by this run.
+
+    The WHERE makes the claim: a concurrent run waits on the row locks, then finds the
+    rows already claimed and reports nothing.
+    """
+    return (
+        Document.objects.filter(LIVE, status__in=[DocumentStatus.DUE_SOON, DocumentStatus.STALE])
+        .exclude(notified_status=F("status"))
+        .update(notified_status=F("status"), notified_run=run)
+    )
+
+
+def _claim_escalations(run: StalenessRun, now: datetime, threshold_days: int) -> int:
+    return Document.objects.filter(
+        LIVE,
+        status=DocumentStatus.STALE,
+        escalated_at__isnull=True,
+        next_review_at__lte=now - timedelta(days=threshold_days),
+    ).update(escalated_at=now, escalated_run=run)
+
+
+def _grouped(queryset: QuerySet[Document], key: str):
+    """(key value, first DIGEST_LIMIT documents, total) per group, in bounded memory."""
+    current, docs, total = None, [], 0
+    for document in queryset.order_by(key, "next_review_at", "id").iterator(chunk_size=2000):
+        value = getattr(document, key)
+        if total and value != current:
+            yield current, docs, total
+            docs, total = [], 0
+        current = value
+        total += 1
+        if len(docs) < DIGEST_LIMIT:
+            docs.append(document)
+    if total:
+        yield current, docs, total
+
+
+def digest_body(documents: list[Document], total: int, intro: str) -> str:
+    lines = [intro, ""]
+    for d in documents:
+        due = f"due {d.next_review_at:%Y-%m-%d}" if d.next_review_at else "never reviewed"
+        lines.append(f"- [{d.get_status_display()}] {d.title} ({d.department.name}, {due}) {d.url}")
+    if total > len(documents):
+        lines.append(f"… and {total - len(documents)} more.")
+    return "\n".join(lines)
+
+
+def _notify(*, run, kind, recipient_id, key, documents, total, subject, intro) -> int:
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                recipient_id=recipient_id,
+                kind=kind,
+                subject=subject,
+                body=digest_body(documents, total, intro),
+                run=run,
+                dedup_key=key,
+                more_documents=total - len(documents),
+            )
+    except IntegrityError:
+        return 0  # already stored by an earlier or concurrent run
+    notification.documents.set(documents)
+    return 1
+
+
+def notifications_create(*, run: StalenessRun) -> int:
+    """1. owners' digests of what this run claimed, 2. escalations to the managers of
+    documents claimed for escalation, 3. one HR report of claimed documents whose owner
+    is missing or inactive, or whose department has no active manager to escalate to."""
+    sent = 0
+    claimed = Document.objects.filter(notified_run=run).select_related("department", "owner")
+    owned = claimed.filter(owner__isnull=False, owner__is_active=True)
+    for owner_id, documents, total in _grouped(owned, "owner_id"):
+        sent += _notify(
+            run=run,
+            kind=Notification.Kind.DIGEST,
+            recipient_id=owner_id,
+            key=f"digest:{owner_id}:{run.pk}",
+            documents=documents,
+            total=total,
+            subject=f"{total} document(s) you own need a review",
+            intro="These documents became due soon or stale. Review them, or retire them.",
+        )
+    escalated = Document.objects.filter(escalated_run=run).select_related("department", "owner")
+    managed = escalated.filter(department__manager__is_active=True)
+    for manager_id, documents, total in _grouped(
+        managed.annotate(manager_id=F("department__manager_id")), "manager_id"
+    ):
+        sent += _notify(
+            run=run,
+            kind=Notification.Kind.ESCALATION,
+            recipient_id=manager_id,
+            key=f"escalation:{manager_id}:{run.pk}",
+            documents=documents,
+            total=total,
+            subject=f"{total} document(s) in your departments are long overdue",
+            intro=(
+                f"These documents have been stale for more than "
+                f"{settings.STALENESS_ESCALATION_DAYS} days."
+            ),
+        )
+    orphans = claimed.filter(Q(owner__isnull=True) | Q(owner__is_active=False)) | escalated.exclude(
+        department__manager__is_active=True
+    )
+    for _, documents, total in _grouped(orphans.annotate(everyone=Value(1)), "everyone"):
+        sent += _notify(
+            run=run,
+            kind=Notification.Kind.HR_REPORT,
+            recipient_id=None,
+            key=f"hr:{run.pk}",
+            documents=documents,
+            total=total,
+            subject=f"{total} due or stale document(s) have nobody to act on them",
+            intro="These documents have no active owner, or no active manager to escalate to.",
+        )
+    return sent
+
+
+def hr_emails() -> list[str]:
+    users = get_user_model().objects.filter(Q(groups__name=HR_GROUP) | Q(is_superuser=True))
+    return sorted({e for e in users.filter(is_active=True).values_list("email", flat=True) if e})
+
+
+def pending_emails_send() -> tuple[int, list[str]]:
+    """Email every stored notification not emailed yet (this run's, and any a crashed run
+    left behind). Each is claimed by a conditional UPDATE before sending, so two senders
+    never send the same one; a failed send is released for the next run."""
+    sent, errors = 0, []
+    pending = Notification.objects.filter(emailed_at__isnull=True).select_related("recipient")
+    for notification in pending.iterator(chunk_size=500):
+        now = timezone.now()
+        if not Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
+            emailed_at=now
+        ):
+            continue
+        if notification.recipient_id:
+            to = [notification.recipient.email] if notification.recipient.email else []
+        else:
+            to = hr_emails()
+        try:
+            if to:
+                send_mail(notification.subject, notification.body, None, to)
+            sent += 1
+        except Exception as exc:  # noqa: BLE001 - any transport error: retry next run
+            Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
+            errors.append(f"email {notification.pk}: {exc}")
+            logger.warning("Could not email notification %s: %s", notification.pk, exc)
+    return sent, errors
+
+
+def staleness_check_run(
+    *, now: datetime | None = None, full: bool | None = None, progress: Callable | None = None
+) -> StalenessRun:
+    """Run the check once.
+
+    1. Record the run (so a crash leaves a trace with its error).
+    2. In one transaction: recompute statuses, claim what to report and escalate, store
+       the notifications. A worker killed here leaves nothing: the next run redoes it.
+    3. After commit, email the pending notifications; record counts and duration.
+    """
+    say = progress or (lambda message: None)
+    now = now or timezone.now()
+    window = settings.STALENESS_WARNING_DAYS
+    last = StalenessRun.objects.filter(finished_at__isnull=False).order_by("-started_at").first()
+    if full is None:
+        full = last is None or last.window_days != window
+    started = time.monotonic()
+    run = StalenessRun.objects.create(started_at=now, full_scan=full, window_days=window)
+    try:
+        with transaction.atomic():
+            say(f"recomputing statuses ({'full' if full else 'incremental'})")
+            changes = statuses_recompute(now=now, window_days=window, full=full)
+            say("claiming documents to report and escalate")
+            claimed = _claim_reports(run)
+            _claim_escalations(run, now, settings.STALENESS_ESCALATION_DAYS)
+            say("storing notifications")
+            stored = notifications_create(run=run)
+        say("sending emails")
+        emailed, errors = pending_emails_send()
+    except Exception as exc:
+        StalenessRun.objects.filter(pk=run.pk).update(
+            finished_at=timezone.now(),
+            duration_ms=int((time.monotonic() - started) * 1000),
+            errors=f"{type(exc).__name__}: {exc}",
+        )
+        raise
+    run.finished_at = timezone.now()
+    run.duration_ms = int((time.monotonic() - started) * 1000)
+    run.documents_checked = Document.objects.count() if full else changes + claimed
+    run.status_changes = changes
+    run.notifications_sent = stored
+    run.errors = "\n".join(errors)
+    run.save()
+    logger.info(
+        "Staleness check: %s changes, %s notifications (%s emailed)", changes, stored, emailed
+    )
+    return run
