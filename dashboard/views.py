@@ -1,0 +1,308 @@
+"""Dashboard pages. Each is scoped to the viewer (out of scope is a 404), reads through
+selectors, and writes only through services."""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from departments.errors import DomainError
+from departments.models import AuditEntry
+from departments.selectors import user_is_hr, user_person
+from sops.models import Notification
+from sops.selectors import can_review_document, documents_visible_to
+from sops.services import document_review_record
+from techleads.models import TechLeadAssignment
+from techleads.selectors import (
+    annotated_verdict,
+    can_manage_department,
+    departments_visible_to,
+    lead_of,
+    people_visible_to,
+    people_with_eligibility,
+    rules_by_id,
+)
+from techleads.services import (
+    assignment_create,
+    assignment_end,
+    assignment_hand_over,
+    successor_nominate,
+)
+
+from . import forms
+from .health import department_health, departments_with_health_inputs
+from .selectors import department_rows, overview
+
+PAGE_SIZE = 25
+
+
+def department_for_user(request, pk):
+    return get_object_or_404(departments_visible_to(request.user), pk=pk)
+
+
+def document_for_user(request, pk):
+    queryset = documents_visible_to(request.user).select_related("department", "owner")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def page_of(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def home(request):
+    """Anonymous visitors get the login page; everyone else the overview."""
+    if not request.user.is_authenticated:
+        return auth_views.LoginView.as_view(template_name="registration/login.html")(request)
+    return overview_view(request)
+
+
+@login_required
+def overview_view(request):
+    departments = departments_visible_to(request.user)
+    data = overview(departments)
+    return render(request, "dashboard/overview.html", {"overview": data, "active": "overview"})
+
+
+@login_required
+def department_list(request):
+    form = forms.DepartmentFilter(request.GET or None)
+    departments = departments_visible_to(request.user)
+    if form.is_valid():
+        if q := form.cleaned_data["q"]:
+            departments = departments.filter(Q(name__icontains=q) | Q(slug__icontains=q))
+        lead = form.cleaned_data["lead"]
+        if lead:
+            active = {"tech_lead_assignments__ended_at__isnull": True}
+            departments = (
+                departments.filter(**active) if lead == "yes" else departments.exclude(**active)
+            )
+    page = page_of(request, departments.order_by("name").values_list("pk", flat=True))
+    rows = department_rows(departments.filter(pk__in=list(page.object_list)))
+    context = {"form": form, "page": page, "rows": rows, "active": "departments"}
+    return render(request, "dashboard/department_list.html", context)
+
+
+@login_required
+def department_detail(request, pk):
+    return department_page(request, department_for_user(request, pk))
+
+
+def department_page(request, department, status=200, **bound_forms):
+    """The department page; a failed action re-renders it with its bound form's errors."""
+    rules = rules_by_id()
+    people = people_with_eligibility(
+        people_visible_to(request.user).filter(department=department)
+    ).order_by("-is_active", "full_name")
+    inputs = departments_with_health_inputs(type(department).objects.filter(pk=department.pk))
+    context = {
+        "department": department,
+        "lead": lead_of(department),
+        "history": department.tech_lead_assignments.select_related("person", "assigned_by"),
+        "successors": department.successor_candidates.select_related("person"),
+        "people": [(p, annotated_verdict(p, rules)) for p in people],
+        "documents": department.documents.select_related("owner").order_by("status", "title"),
+        "health": department_health(inputs.get()),
+        "is_hr": user_is_hr(request.user),
+        "can_nominate": can_manage_department(request.user, department),
+        "lead_form": forms.LeadForm(department=department),
+        "end_form": forms.EndForm(),
+        "nominate_form": forms.NominateForm(department=department),
+        "active": "departments",
+        **bound_forms,
+    }
+    return render(request, "dashboard/department_detail.html", context, status=status)
+
+
+def _role_action(request, pk, *, form_name, form, perform, success):
+    """Validate, call the service, and show its refusal as a form error (nothing written)."""
+    department = department_for_user(request, pk)
+    bound = (
+        form(request.POST, department=department)
+        if form is not forms.EndForm
+        else form(request.POST)
+    )
+    if bound.is_valid():
+        try:
+            result = perform(department, bound.cleaned_data)
+        except DomainError as exc:
+            bound.add_error(exc.field if exc.field in bound.fields else None, exc.message)
+        else:
+            messages.success(request, success(result))
+            return redirect("dashboard:department", pk=department.pk)
+    return department_page(request, department, status=400, **{form_name: bound})
+
+
+@require_POST
+@login_required
+def assign(request, pk):
+    return _role_action(
+        request,
+        pk,
+        form_name="lead_form",
+        form=forms.LeadForm,
+        perform=lambda department, data: assignment_create(
+            department=department,
+            person=data["person"],
+            assigned_by=request.user,
+            reason=data["reason"],
+            override_reason=data["override_reason"],
+        ),
+        success=lambda lead: f"{lead.person} is now the Tech Lead of {lead.department}.",
+    )
+
+
+@require_POST
+@login_required
+def hand_over(request, pk):
+    return _role_action(
+        request,
+        pk,
+        form_name="lead_form",
+        form=forms.LeadForm,
+        perform=lambda department, data: assignment_hand_over(
+            department=department,
+            successor=data["person"],
+            actor=request.user,
+            reason=data["reason"],
+            override_reason=data["override_reason"],
+        ),
+        success=lambda lead: f"Handed over: {lead.person} is now the Tech Lead.",
+    )
+
+
+@require_POST
+@login_required
+def end(request, pk):
+    def perform(department, data):
+        current = TechLeadAssignment.objects.filter(department=department, ended_at=None).first()
+        if current is None:
+            raise DomainError(f"{department} has no active Tech Lead.")
+        return assignment_end(assignment=current, ended_by=request.user, reason=data["reason"])
+
+    return _role_action(
+        request,
+        pk,
+        form_name="end_form",
+        form=forms.EndForm,
+        perform=perform,
+        success=lambda ended: f"{ended.person} is no longer the Tech Lead.",
+    )
+
+
+@require_POST
+@login_required
+def nominate(request, pk):
+    return _role_action(
+        request,
+        pk,
+        form_name="nominate_form",
+        form=forms.NominateForm,
+        perform=lambda department, data: successor_nominate(
+            department=department,
+            person=data["person"],
+            actor=request.user,
+            readiness=data["readiness"],
+            notes=data["notes"],
+        ),
+        success=lambda candidate: f"{candidate.person} is a successor candidate.",
+    )
+
+
+@login_required
+def explorer(request):
+    departments = departments_visible_to(request.user).order_by("name")
+    form = forms.ExplorerFilter(request.GET or None)
+    form.fields["department"].widget.choices = [("", "Any")] + [(d.pk, d.name) for d in departments]
+    people = people_with_eligibility(people_visible_to(request.user)).select_related("department")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["department"]:
+            people = people.filter(department_id=data["department"])
+        if data["track"]:
+            people = people.filter(track=data["track"])
+        if data["level"]:
+            people = people.filter(level=data["level"])
+        if data["verdict"]:
+            people = people.filter(eligibility_verdict=data["verdict"])
+        if data["q"]:
+            people = people.filter(full_name__icontains=data["q"])
+    page = page_of(request, people.order_by("full_name", "id"))
+    rules = rules_by_id()
+    rows = [(p, annotated_verdict(p, rules)) for p in page.object_list]
+    context = {"form": form, "page": page, "rows": rows, "active": "explorer"}
+    return render(request, "dashboard/explorer.html", context)
+
+
+@login_required
+def document_list(request):
+    form = forms.DocumentFilter(request.GET or None)
+    form.fields["department"].widget.choices = [("", "Any")] + [
+        (d.pk, d.name) for d in departments_visible_to(request.user).order_by("name")
+    ]
+    documents = documents_visible_to(request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        lookups = {"department": "department_id", "owner": "owner_id", "status": "status"}
+        for name, lookup in {**lookups, "kind": "kind"}.items():
+            if data[name]:
+                documents = documents.filter(**{lookup: data[name]})
+        if data["q"]:
+            documents = documents.filter(title__icontains=data["q"])
+    page = page_of(request, documents.order_by("next_review_at", "title", "id"))
+    context = {"form": form, "page": page, "active": "documents"}
+    return render(request, "dashboard/document_list.html", context)
+
+
+@login_required
+def document_detail(request, pk, form=None, status=200):
+    document = document_for_user(request, pk)
+    context = {
+        "document": document,
+        "reviews": document.reviews.select_related("reviewer"),
+        "can_review": can_review_document(request.user, document) and document.archived_at is None,
+        "form": form or forms.ReviewForm(),
+        "active": "documents",
+    }
+    return render(request, "dashboard/document_detail.html", context, status=status)
+
+
+@require_POST
+@login_required
+def document_review(request, pk):
+    document = document_for_user(request, pk)
+    form = forms.ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            document_review_record(document=document, actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Review recorded.")
+            return redirect("dashboard:document", pk=document.pk)
+    return document_detail(request, pk, form=form, status=400)
+
+
+@login_required
+def inbox(request):
+    person = user_person(request.user)
+    notifications = Notification.objects.none()
+    if person is not None:
+        notifications = Notification.objects.filter(recipient=person)
+    if user_is_hr(request.user):
+        notifications = notifications | Notification.objects.filter(recipient__isnull=True)
+    page = page_of(request, notifications.order_by("-created_at", "-id"))
+    context = {"page": page, "active": "inbox"}
+    return render(request, "dashboard/inbox.html", context)
+
+
+@login_required
+def role_changes(request):
+    departments = departments_visible_to(request.user)
+    entries = AuditEntry.objects.filter(
+        department__in=departments, verb__startswith="techlead."
+    ).select_related("actor", "department")
+    page = page_of(request, entries)
+    return render(request, "dashboard/role_changes.html", {"page": page, "active": "overview"})
