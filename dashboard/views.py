@@ -4,6 +4,7 @@ selectors, and writes only through services."""
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -116,9 +117,18 @@ def department_page(request, department, status=200, **bound_forms):
     return render(request, "dashboard/department_detail.html", context, status=status)
 
 
-def _role_action(request, pk, *, form_name, form, perform, success):
-    """Validate, call the service, and show its refusal as a form error (nothing written)."""
+def _hr(user, department) -> bool:
+    return user_is_hr(user)
+
+
+def _role_action(request, pk, *, form_name, form, perform, success, allowed=_hr):
+    """Validate, call the service, and show its refusal as a form error (nothing written).
+
+    Out of scope is a 404, an action the viewer's role lacks a 403.
+    """
     department = department_for_user(request, pk)
+    if not allowed(request.user, department):
+        raise PermissionDenied("Your role cannot do this.")
     bound = (
         form(request.POST, department=department)
         if form is not forms.EndForm
@@ -208,6 +218,7 @@ def nominate(request, pk):
             notes=data["notes"],
         ),
         success=lambda candidate: f"{candidate.person} is a successor candidate.",
+        allowed=can_manage_department,
     )
 
 
@@ -273,6 +284,8 @@ def document_detail(request, pk, form=None, status=200):
 @login_required
 def document_review(request, pk):
     document = document_for_user(request, pk)
+    if not can_review_document(request.user, document):
+        raise PermissionDenied("Only the owner, the department's Tech Lead or HR can review.")
     form = forms.ReviewForm(request.POST)
     if form.is_valid():
         try:
