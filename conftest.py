@@ -8,6 +8,7 @@ max (manager of Data), lea (Tech Lead of Platform), ian (employee), and nobody
 
 import os
 import shutil
+from importlib import import_module
 from types import SimpleNamespace
 
 import pytest
@@ -18,9 +19,30 @@ from techleads.services import assignment_create
 
 pytest_plugins = ["departments.tests.api"]
 
+SEEDING_MIGRATIONS = [
+    ("departments.migrations.0002_hr_group", "create_hr_group"),
+    ("departments.migrations.0004_integrations_group", "create_group"),
+    ("techleads.migrations.0002_default_eligibility_policy", "seed_policy"),
+    ("sops.migrations.0005_daily_staleness_schedule", "create_schedule"),
+]
+
 
 @pytest.fixture
-def hr_user(db):
+def seeded(db):
+    """The rows data migrations create (the policy, the groups, the beat schedule).
+
+    Transactional tests (live server, threads, a Celery worker) flush the database when
+    they end, and these rows with it; re-running the same idempotent functions puts
+    them back for whichever test comes next.
+    """
+    from django.apps import apps
+
+    for module, function in SEEDING_MIGRATIONS:
+        getattr(import_module(module), function)(apps, None)
+
+
+@pytest.fixture
+def hr_user(seeded):
     return UserFactory(username="hr", hr=True)
 
 

@@ -91,7 +91,7 @@ def department_detail(request, pk):
     return department_page(request, department_for_user(request, pk))
 
 
-def department_page(request, department, status=200, **bound_forms):
+def department_page(request, department, **bound_forms):
     """The department page; a failed action re-renders it with its bound form's errors."""
     rules = rules_by_id()
     people = people_with_eligibility(
@@ -114,7 +114,7 @@ def department_page(request, department, status=200, **bound_forms):
         "active": "departments",
         **bound_forms,
     }
-    return render(request, "dashboard/department_detail.html", context, status=status)
+    return render(request, "dashboard/department_detail.html", context)
 
 
 def _hr(user, department) -> bool:
@@ -142,7 +142,7 @@ def _role_action(request, pk, *, form_name, form, perform, success, allowed=_hr)
         else:
             messages.success(request, success(result))
             return redirect("dashboard:department", pk=department.pk)
-    return department_page(request, department, status=400, **{form_name: bound})
+    return department_page(request, department, **{form_name: bound})
 
 
 @require_POST
@@ -268,7 +268,7 @@ def document_list(request):
 
 
 @login_required
-def document_detail(request, pk, form=None, status=200):
+def document_detail(request, pk, form=None):
     document = document_for_user(request, pk)
     context = {
         "document": document,
@@ -277,7 +277,7 @@ def document_detail(request, pk, form=None, status=200):
         "form": form or forms.ReviewForm(),
         "active": "documents",
     }
-    return render(request, "dashboard/document_detail.html", context, status=status)
+    return render(request, "dashboard/document_detail.html", context)
 
 
 @require_POST
@@ -295,7 +295,7 @@ def document_review(request, pk):
         else:
             messages.success(request, "Review recorded.")
             return redirect("dashboard:document", pk=document.pk)
-    return document_detail(request, pk, form=form, status=400)
+    return document_detail(request, pk, form=form)
 
 
 @login_required

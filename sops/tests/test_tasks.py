@@ -21,7 +21,7 @@ from sops.staleness import staleness_check_run
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

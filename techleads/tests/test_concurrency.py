@@ -12,8 +12,8 @@ from techleads.services import assignment_create
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_concurrent_assignments_exactly_one_wins():
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_assignments_exactly_one_wins(seeded):
     hr = UserFactory(username="hr-concurrent", hr=True)
     department = DepartmentFactory()
     people = [PersonFactory(department=department, level=4) for _ in range(6)]
