@@ -13,8 +13,9 @@ from techleads.api.views import (
     SuccessorViewSet,
 )
 
-router = DefaultRouter()
+router = DefaultRouter(use_regex_path=True)
 router.include_root_view = False
+router.include_format_suffixes = False  # JSON only: "/people/1.json" is not a thing
 router.register("departments", DepartmentViewSet, basename="department")
 router.register("people", PersonViewSet, basename="person")
 router.register("eligibility-rules", EligibilityRuleViewSet, basename="eligibility-rule")

@@ -184,6 +184,10 @@ def people_rows_validate(rows: list[dict]) -> list[dict]:
         if not isinstance(row, dict):
             errors[number] = {"non_field_errors": ["Each row must be an object."]}
             continue
+        nested = [k for k, v in row.items() if isinstance(v, dict | list)]
+        if nested:
+            errors[number] = {k: ["Expected a single value."] for k in nested}
+            continue
         form = PersonRowForm(data=row, departments=departments)
         if not form.is_valid():
             errors[number] = {field: list(msgs) for field, msgs in form.errors.items()}

@@ -7,3 +7,19 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+def paginated(serializer_class):
+    """The schema of a paginated list of `serializer_class`, for custom list actions."""
+    from rest_framework import serializers
+
+    return type(
+        f"Paginated{serializer_class.__name__.removesuffix('Serializer')}List",
+        (serializers.Serializer,),
+        {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": serializer_class(many=True),
+        },
+    )

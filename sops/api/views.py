@@ -1,9 +1,10 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from departments.api.viewsets import GenericViewSet
 from sops.selectors import documents_visible_to
 from sops.services import document_create, document_review_record, document_update
 
@@ -16,7 +17,7 @@ class DocumentViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
+    GenericViewSet,
 ):
     """SOPs, best practices, playbooks, Knowledge Hub pages, processes and tools.
 

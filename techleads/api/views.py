@@ -7,12 +7,14 @@ scope is a 404; writes check the role, validate the input, and call one service.
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from departments.api.pagination import paginated
 from departments.api.permissions import HRWritesOthersRead, IsHR, IsIntegrationOrHR
 from departments.api.serializers import DepartmentSerializer, PersonSerializer
+from departments.api.viewsets import GenericViewSet
 from departments.models import Department, Person
 from departments.services import (
     department_create,
@@ -70,7 +72,7 @@ class DepartmentViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
+    GenericViewSet,
 ):
     serializer_class = DepartmentSerializer
     filterset_class = filters.DepartmentFilter
@@ -96,7 +98,7 @@ class DepartmentViewSet(
         )
         serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
 
-    @extend_schema(responses={200: CandidateSerializer(many=True)})
+    @extend_schema(responses={200: paginated(CandidateSerializer)}, filters=False)
     @action(detail=True, methods=["get"])
     def candidates(self, request, pk=None):
         """Active members who can be assigned now, each with their eligibility."""
@@ -158,7 +160,7 @@ class PersonViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
+    GenericViewSet,
 ):
     serializer_class = PersonSerializer
     filterset_class = filters.PersonFilter
@@ -217,7 +219,7 @@ class EligibilityRuleViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
+    GenericViewSet,
 ):
     """The eligibility policy: everyone reads it, HR edits it."""
 
@@ -239,7 +241,7 @@ class EligibilityRuleViewSet(
         serializer.instance = eligibility_rule_save(actor=self.request.user, rule=rule)
 
 
-class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewSet):
     """Tech Lead assignments, current and past. Created by POST, changed only by end."""
 
     serializer_class = AssignmentSerializer
@@ -292,7 +294,7 @@ class SuccessorViewSet(
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
     mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
+    GenericViewSet,
 ):
     """Successor candidates: HR and the department's manager nominate and update them."""
 

@@ -281,3 +281,15 @@ def test_lists_are_scoped_for_a_manager(api, org):
     own = api("ian").get("/api/v1/people/").json()["results"]
     assert [p["full_name"] for p in own] == ["Ian Engineer"]
     assert TechLeadAssignment.objects.count() == 1
+
+
+@pytest.mark.parametrize("path", ["departments/0.5/", "people/1e5/eligibility/", "sops/abc/"])
+def test_non_integer_ids_are_404(api, org, path):
+    assert api("hr").get(f"/api/v1/{path}").status_code == 404
+
+
+def test_bulk_upsert_refuses_nested_values(api, org):
+    row = {"employee_id": "N", "full_name": "N", "track": "ic", "level": 3, "is_active": {}}
+    response = api("hr").post("/api/v1/people/bulk-upsert/", [row], format="json")
+    assert response.status_code == 400
+    assert response.json()["rows"]["1"] == {"is_active": ["Expected a single value."]}

@@ -9,6 +9,7 @@ the demo logins' passwords (nothing is duplicated).
 import random
 import secrets
 import time
+import unicodedata
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -153,6 +154,11 @@ class Command(BaseCommand):
             person.save(update_fields=["user"])
 
 
+def ascii_name(name: str) -> str:
+    """García -> garcia: email local parts are ASCII."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+
+
 class DemoBuilder:
     def __init__(self, out, rng: random.Random):
         self.out = out
@@ -185,7 +191,7 @@ class DemoBuilder:
         return Person(
             employee_id=f"DEMO-{self.serial:04d}",
             full_name=f"{first} {last}",
-            email=f"{first}.{last}.{self.serial}@example.com".lower().replace(" ", ""),
+            email=f"{ascii_name(first)}.{ascii_name(last)}.{self.serial}@example.com",
             department=department,
             track=track,
             level=level,
