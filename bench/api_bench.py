@@ -1,0 +1,148 @@
+"""API list endpoints at 100 rows against a bare Django view returning the same rows.
+
+Serves the app with gunicorn (one sync worker, production settings) on loopback, on
+PostgreSQL, and reports p50/p95 per endpoint and the ratio to the bare view, measured
+in the same run. Usage: .venv/bin/python bench/api_bench.py [--requests 300]
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PG = os.environ.get("BENCH_PG_BASE", "postgres://postgres@127.0.0.1:5432")
+DB = "techleads_bench_api"
+PORT = 8744
+ENV = {
+    **os.environ,
+    "DJANGO_SETTINGS_MODULE": "bench.settings",
+    "DATABASE_URL": f"{PG}/{DB}",
+    "DEBUG": "0",
+    "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "SECURE_SSL_REDIRECT": "0",
+    "SESSION_COOKIE_SECURE": "0",
+    "CSRF_COOKIE_SECURE": "0",
+    "SECURE_HSTS_SECONDS": "0",
+    "LOG_LEVEL": "WARNING",
+}
+ENV.pop("REDIS_URL", None)
+PAIRS = [
+    ("people", "/api/v1/people/?page_size=100&ordering=id"),
+    ("departments", "/api/v1/departments/?page_size=100&ordering=id"),
+    ("sops", "/api/v1/sops/?page_size=100&ordering=id"),
+]
+
+
+def manage(*args: str) -> str:
+    out = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=ENV,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return out.stdout
+
+
+def prepare() -> str:
+    subprocess.run(
+        [
+            "psql",
+            f"{PG}/postgres",
+            "-qc",
+            f"DROP DATABASE IF EXISTS {DB}",
+            "-qc",
+            f"CREATE DATABASE {DB}",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    manage("migrate", "--noinput", "-v0")
+    manage("collectstatic", "--noinput", "-v0")
+    manage("seed_demo", "--password", "bench-password-1")
+    # 120 departments so the departments list has 100 rows too.
+    manage(
+        "shell",
+        "-c",
+        (
+            "from departments.models import Department\n"
+            "Department.objects.bulk_create([Department(name=f'Bench {i}', slug=f'bench-{i}')"
+            " for i in range(110)])"
+        ),
+    )
+    return (
+        manage(
+            "shell",
+            "-c",
+            (
+                "from rest_framework.authtoken.models import Token\n"
+                "from django.contrib.auth.models import User\n"
+                "print(Token.objects.get_or_create(user=User.objects.get(username='hr'))[0].key)"
+            ),
+        )
+        .strip()
+        .splitlines()[-1]
+    )
+
+
+def timed(url: str, token: str | None, n: int) -> list[float]:
+    headers = {"Authorization": f"Token {token}"} if token else {}
+    samples = []
+    for _ in range(n):
+        request = urllib.request.Request(f"http://127.0.0.1:{PORT}{url}", headers=headers)
+        start = time.perf_counter()
+        with urllib.request.urlopen(request) as response:  # noqa: S310 (loopback only)
+            body = response.read()
+        samples.append(time.perf_counter() - start)
+    assert len(json.loads(body)["results"]) == 100, url
+    return samples
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=300)
+    n = parser.parse_args().requests
+    token = prepare()
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            "1",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=ENV,
+    )
+    try:
+        time.sleep(2)
+        print(f"{'endpoint':<14}{'bare p50':>10}{'api p50':>10}{'api p95':>10}{'ratio':>8}")
+        for name, url in PAIRS:
+            timed(f"/bare/{name}/", None, 20)  # warm up both
+            timed(url, token, 20)
+            bare = timed(f"/bare/{name}/", None, n)
+            api = timed(url, token, n)
+            b50, a50 = statistics.median(bare), statistics.median(api)
+            a95 = statistics.quantiles(api, n=20)[18]
+            print(
+                f"{name:<14}{b50 * 1000:>9.2f}ms{a50 * 1000:>8.2f}ms{a95 * 1000:>8.2f}ms"
+                f"{a50 / b50:>7.1f}x"
+            )
+    finally:
+        server.terminate()
+        server.wait()
+
+
+if __name__ == "__main__":
+    main()
