@@ -11,8 +11,9 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from departments.constants import HR_GROUP
@@ -42,30 +43,60 @@ def status_expression(*, now: datetime, window_days: int) -> Case:
     )
 
 
-def statuses_recompute(*, now: datetime, window_days: int, full: bool) -> int:
-    """Set every status that the clock has changed; return how many rows changed.
+# The full pass as one statement: the new status and, in the same row write, the claims:
+# a document now due or stale and not reported at that status, and one stale for longer
+# than the escalation threshold and not escalated yet. SET expressions see the row's old
+# values, in PostgreSQL and SQLite alike.
+NEW_STATUS = """CASE
+    WHEN archived_at IS NOT NULL THEN 'archived'
+    WHEN next_review_at IS NULL OR next_review_at <= %(now)s THEN 'stale'
+    WHEN next_review_at <= %(soon)s THEN 'due_soon'
+    ELSE 'current' END"""
+REPORTED = f"CASE WHEN ({NEW_STATUS}) IN ('due_soon', 'stale') THEN ({NEW_STATUS}) ELSE '' END"
+ESCALATE = (
+    "(archived_at IS NULL AND escalated_at IS NULL AND next_review_at <= %(escalate_before)s)"
+)
+# Constant SQL built from constants; every value is a bound parameter.
+FULL_PASS = f"""
+UPDATE sops_document SET
+    status = {NEW_STATUS},
+    notified_run_id = CASE WHEN ({REPORTED}) <> '' AND notified_status <> ({REPORTED})
+        THEN %(run)s ELSE notified_run_id END,
+    notified_status = {REPORTED},
+    escalated_run_id = CASE WHEN {ESCALATE} THEN %(run)s ELSE escalated_run_id END,
+    escalated_at = CASE WHEN {ESCALATE} THEN %(now)s ELSE escalated_at END
+WHERE status <> ({NEW_STATUS}) OR notified_status <> ({REPORTED}) OR {ESCALATE}
+"""  # noqa: S608
+COUNT_CHANGES = f"SELECT COUNT(*) FROM sops_document WHERE status <> ({NEW_STATUS})"  # noqa: S608
 
-    A full pass rewrites each status that differs from the rule, over the whole table.
-    An incremental pass relies on writes having set statuses already, so only the clock
-    can have moved them: current documents whose due-soon moment has passed, and
-    due-soon documents whose due moment has passed; both are index range scans.
+
+def statuses_recompute(*, run: StalenessRun, now: datetime, window_days: int, full: bool) -> int:
+    """Set every status that the clock has changed; return how many statuses changed.
+
+    A full pass rewrites, in one statement over the table, each status that differs from
+    the rule (and claims the rows it makes due or stale). An incremental pass relies on
+    writes having set statuses already, so only the clock can have moved them: current
+    documents past their warning moment, due-soon ones past their due moment; both are
+    index range scans.
     """
+    soon = now + timedelta(days=window_days)
     if full:
-        changed = (
-            Document.objects.alias(computed=status_expression(now=now, window_days=window_days))
-            .exclude(status=F("computed"))
-            .update(status=status_expression(now=now, window_days=window_days))
-        )
-        Document.objects.filter(
-            status__in=[DocumentStatus.CURRENT, DocumentStatus.ARCHIVED]
-        ).exclude(notified_status="").update(notified_status="")
-        return changed
-    window = now + timedelta(days=window_days)
+        params = {
+            "now": now,
+            "soon": soon,
+            "run": run.pk,
+            "escalate_before": now - timedelta(days=settings.STALENESS_ESCALATION_DAYS),
+        }
+        with connection.cursor() as cursor:
+            cursor.execute(COUNT_CHANGES, params)
+            (changes,) = cursor.fetchone()
+            cursor.execute(FULL_PASS, params)
+        return changes
     to_stale = Document.objects.filter(
         LIVE, status__in=[DocumentStatus.CURRENT, DocumentStatus.DUE_SOON], next_review_at__lte=now
     ).update(status=DocumentStatus.STALE)
     to_due = Document.objects.filter(
-        LIVE, status=DocumentStatus.CURRENT, next_review_at__lte=window, next_review_at__gt=now
+        LIVE, status=DocumentStatus.CURRENT, next_review_at__lte=soon, next_review_at__gt=now
     ).update(status=DocumentStatus.DUE_SOON)
     return to_stale + to_due
 
@@ -93,19 +124,34 @@ def _claim_escalations(run: StalenessRun, now: datetime, threshold_days: int) ->
 
 
 def _grouped(queryset: QuerySet[Document], key: str):
-    """(key value, first DIGEST_LIMIT documents, total) per group, in bounded memory."""
-    current, docs, total = None, [], 0
-    for document in queryset.order_by(key, "next_review_at", "id").iterator(chunk_size=2000):
-        value = getattr(document, key)
-        if total and value != current:
-            yield current, docs, total
-            docs, total = [], 0
-        current = value
-        total += 1
-        if len(docs) < DIGEST_LIMIT:
-            docs.append(document)
-    if total:
-        yield current, docs, total
+    """(key value, its first DIGEST_LIMIT documents, its total) per group.
+
+    Totals come from one GROUP BY and the listed documents from one window query, so the
+    work in Python is bounded by groups x DIGEST_LIMIT, however many documents changed.
+    """
+    totals = dict(
+        queryset.order_by().values_list(key).annotate(n=Count("id")).values_list(key, "n")
+    )
+    ranked = (
+        queryset.order_by()
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F(key)],
+                order_by=[F("next_review_at").asc(nulls_first=True), F("id").asc()],
+            )
+        )
+        .filter(rank__lte=DIGEST_LIMIT)
+        .values_list("id", flat=True)
+    )
+    # The window runs over ids only; the listed documents are fetched with their joins.
+    listed: dict = {}
+    shown = queryset.filter(id__in=list(ranked)).order_by(key, "next_review_at", "id")
+    for document in shown:
+        listed.setdefault(getattr(document, key), []).append(document)
+    for value, total in sorted(totals.items(), key=lambda item: (item[0] is None, item[0])):
+        if total:  # grouping by a constant (the HR report) aggregates an empty set to 0
+            yield value, listed.get(value, []), total
 
 
 def digest_body(documents: list[Document], total: int, intro: str) -> str:
@@ -242,12 +288,14 @@ def staleness_check_run(
     try:
         with transaction.atomic():
             say(f"recomputing statuses ({'full' if full else 'incremental'})")
-            changes = statuses_recompute(now=now, window_days=window, full=full)
+            changes = statuses_recompute(run=run, now=now, window_days=window, full=full)
             say("claiming documents to report and escalate")
             claimed = _claim_reports(run)
-            _claim_escalations(run, now, settings.STALENESS_ESCALATION_DAYS)
+            claimed += _claim_escalations(run, now, settings.STALENESS_ESCALATION_DAYS)
             say("storing notifications")
-            stored = notifications_create(run=run)
+            # A full pass claims inside its UPDATE; an incremental one that claimed
+            # nothing has nothing to report (and skips scanning for it).
+            stored = notifications_create(run=run) if full or claimed else 0
         say("sending emails")
         emailed, errors = pending_emails_send()
     except Exception as exc:
