@@ -293,3 +293,8 @@ def test_bulk_upsert_refuses_nested_values(api, org):
     response = api("hr").post("/api/v1/people/bulk-upsert/", [row], format="json")
     assert response.status_code == 400
     assert response.json()["rows"]["1"] == {"is_active": ["Expected a single value."]}
+
+
+def test_interactive_docs_are_self_hosted(client, org):
+    page = client.get("/api/docs/").content.decode()
+    assert "swagger-ui" in page and "cdn.jsdelivr" not in page
