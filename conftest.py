@@ -110,3 +110,12 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(no_redis)
         if "browser" in item.keywords and not has_browser:
             item.add_marker(no_browser)
+
+
+@pytest.fixture
+def hr_client(client, org):
+    """The Django test client logged in as HR, with admin access."""
+    org.hr.is_staff = True
+    org.hr.save()
+    client.force_login(org.hr)
+    return client

@@ -70,6 +70,22 @@ class ServiceAdminMixin(HRAdminMixin):
             self.save_formset(request, form, formset, change=change)
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """History shown beside its object: never added, changed or deleted from here."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 def changed_values(form) -> dict:
     """The form's cleaned values of the model fields it edits."""
     return {

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 
-from departments.admin import HRAdminMixin, ServiceAdminMixin, changed_values
+from departments.admin import HRAdminMixin, ReadOnlyInline, ServiceAdminMixin, changed_values
 
 from .models import (
     Document,
@@ -15,22 +15,13 @@ from .selectors import review_interval_for
 from .services import document_create, document_update
 
 
-class ReviewInline(admin.TabularInline):
+class ReviewInline(ReadOnlyInline):
     model = DocumentReview
-    extra = 0
     fields = ["reviewed_at", "outcome", "material", "reviewer", "notes"]
-    readonly_fields = fields
-    can_delete = False
     ordering = ["-reviewed_at"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("reviewer")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class DocumentForm(forms.ModelForm):

@@ -13,7 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from departments.admin import HRAdminMixin, ServiceAdminMixin, changed_values
+from departments.admin import HRAdminMixin, ReadOnlyInline, ServiceAdminMixin, changed_values
 from departments.errors import DomainError
 from departments.models import Department, Person
 from departments.services import (
@@ -53,43 +53,25 @@ HR_ONLY = "Only HR can change the Tech Lead role."
 # Departments and people -------------------------------------------------------------
 
 
-class AssignmentHistoryInline(admin.TabularInline):
+class AssignmentHistoryInline(ReadOnlyInline):
     model = TechLeadAssignment
     fk_name = "department"
-    extra = 0
     fields = ["person", "started_at", "ended_at", "reason", "override_reason", "end_reason"]
-    readonly_fields = fields
     ordering = ["-started_at"]
-    can_delete = False
     show_change_link = True
     verbose_name_plural = "Tech Lead history"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("person")
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class SuccessorInline(admin.TabularInline):
+class SuccessorInline(ReadOnlyInline):
     model = SuccessorCandidate
-    extra = 0
     fields = ["person", "readiness", "notes", "updated_at"]
-    readonly_fields = fields
-    can_delete = False
     verbose_name_plural = "Successor candidates (managers nominate them in the dashboard)"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("person")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class HasLeadFilter(admin.SimpleListFilter):
@@ -485,12 +467,9 @@ class ReadOnlyHRAdmin(HRAdminMixin, admin.ModelAdmin):
         return False
 
 
-class InviteInline(admin.TabularInline):
+class InviteInline(ReadOnlyInline):
     model = TechSessionInvite
-    extra = 0
     fields = ["person", "mandatory", "attendance"]
-    readonly_fields = fields
-    can_delete = False
 
 
 @admin.register(TechSession)

@@ -7,14 +7,6 @@ from sops.models import Document
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def hr_client(client, org):
-    org.hr.is_staff = True
-    org.hr.save()
-    client.force_login(org.hr)
-    return client
-
-
 def test_document_created_in_the_admin_gets_defaults_and_an_audit_entry(hr_client, org):
     response = hr_client.post(
         reverse("admin:sops_document_add"),

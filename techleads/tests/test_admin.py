@@ -13,14 +13,6 @@ pytestmark = pytest.mark.django_db
 ADD = reverse("admin:techleads_techleadassignment_add")
 
 
-@pytest.fixture
-def hr_client(client, org):
-    org.hr.is_staff = True
-    org.hr.save()
-    client.force_login(org.hr)
-    return client
-
-
 def end_url(assignment):
     return reverse("admin:techleads_techleadassignment_end", args=[assignment.pk])
 
