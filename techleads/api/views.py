@@ -6,7 +6,7 @@ scope is a 404; writes check the role, validate the input, and call one service.
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -59,6 +59,57 @@ from .serializers import (
 )
 
 ERRORS = {400: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT}
+ROLE_EXAMPLES = [
+    OpenApiExample(
+        "Assign",
+        value={"department": 10, "person": 249, "reason": "Knows the tooling best"},
+        request_only=True,
+    ),
+    OpenApiExample(
+        "Override an ineligible person",
+        value={
+            "department": 10,
+            "person": 251,
+            "reason": "Interim lead",
+            "override_reason": "Only person who knows the billing system",
+        },
+        request_only=True,
+    ),
+    OpenApiExample(
+        "Assigned",
+        value={
+            "id": 22,
+            "department": 10,
+            "person": 249,
+            "started_at": "2026-11-25T05:02:03Z",
+            "ended_at": None,
+            "assigned_by": 1,
+            "reason": "Knows the tooling best",
+            "override_reason": "",
+            "ended_by": None,
+            "end_reason": "",
+        },
+        response_only=True,
+        status_codes=["200", "201"],
+    ),
+    OpenApiExample(
+        "Not eligible (400)",
+        value={
+            "person": [
+                "Individual Contributors below Level 3 cannot be Tech Leads yet "
+                "(Individual Contributor, Level 2, Step 1)."
+            ]
+        },
+        response_only=True,
+        status_codes=["400"],
+    ),
+    OpenApiExample(
+        "Conflict (409)",
+        value={"detail": "IT Operations already has an active Tech Lead; end it or hand over."},
+        response_only=True,
+        status_codes=["409"],
+    ),
+]
 
 
 def validated(serializer_class, request, **kwargs) -> dict:
@@ -118,6 +169,7 @@ class DepartmentViewSet(
     @extend_schema(
         request=HandOverInputSerializer,
         responses={201: AssignmentSerializer, 409: OpenApiTypes.OBJECT, **ERRORS},
+        examples=ROLE_EXAMPLES[2:],
     )
     @action(detail=True, methods=["post"], permission_classes=[IsHR])
     def handover(self, request, pk=None):
@@ -180,7 +232,23 @@ class PersonViewSet(
             actor=self.request.user, person=serializer.instance, **serializer.validated_data
         )
 
-    @extend_schema(responses={200: EligibilitySerializer})
+    @extend_schema(
+        responses={200: EligibilitySerializer, 404: OpenApiTypes.OBJECT},
+        examples=[
+            OpenApiExample(
+                "Transition",
+                value={
+                    "verdict": "transition",
+                    "can_be_assigned": False,
+                    "reason": (
+                        "Managers at Level 2, Step 3 and above should already have developed "
+                        "a successor and hand the Tech Lead role over (Manager, Level 2, Step 4)."
+                    ),
+                    "rule": 5,
+                },
+            )
+        ],
+    )
     @action(detail=True, methods=["get"])
     def eligibility(self, request, pk=None):
         """The person's verdict, whether they can be assigned, the rule and why."""
@@ -261,6 +329,7 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Generi
     @extend_schema(
         request=AssignInputSerializer,
         responses={201: AssignmentSerializer, 409: OpenApiTypes.OBJECT, **ERRORS},
+        examples=ROLE_EXAMPLES,
     )
     def create(self, request):
         """Assign a Tech Lead from now on. An ineligible person needs an override_reason."""
@@ -277,6 +346,7 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Generi
     @extend_schema(
         request=EndInputSerializer,
         responses={200: AssignmentSerializer, 409: OpenApiTypes.OBJECT, **ERRORS},
+        examples=[ROLE_EXAMPLES[2], ROLE_EXAMPLES[4]],
     )
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
