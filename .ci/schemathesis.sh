@@ -10,7 +10,8 @@ DB=techleads_schemathesis
 PORT="${SCHEMATHESIS_PORT:-8733}"
 export DATABASE_URL="$PG_BASE/$DB" DEBUG=0 ALLOWED_HOSTS=127.0.0.1 \
   SECRET_KEY="schemathesis-only-$(date +%s)-not-a-real-secret-key-000000" \
-  SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_HSTS_SECONDS=0
+  SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_HSTS_SECONDS=0 \
+  LOG_LEVEL=ERROR
 unset REDIS_URL
 
 psql "$PG_BASE/postgres" -qc "DROP DATABASE IF EXISTS $DB" -qc "CREATE DATABASE $DB" >/dev/null
@@ -28,7 +29,7 @@ trap 'kill $SERVER 2>/dev/null || true' EXIT
   --header "Authorization: Token $TOKEN" \
   --checks not_a_server_error,response_schema_conformance \
   --phases examples,coverage,fuzzing \
-  --max-time "${SCHEMATHESIS_MAX_TIME:-240}" \
+  --max-time "${SCHEMATHESIS_MAX_TIME:-180}" \
   --wait-for-schema 30 \
   --seed 20261125 \
   --no-color
