@@ -9,6 +9,7 @@ from techleads.api.views import (
     AssignmentViewSet,
     DepartmentViewSet,
     EligibilityRuleViewSet,
+    ImprovementTaskViewSet,
     PersonViewSet,
     SuccessorViewSet,
 )
@@ -22,6 +23,7 @@ router.register("eligibility-rules", EligibilityRuleViewSet, basename="eligibili
 router.register("assignments", AssignmentViewSet, basename="assignment")
 router.register("successors", SuccessorViewSet, basename="successor")
 router.register("sops", DocumentViewSet, basename="document")
+router.register("improvement-tasks", ImprovementTaskViewSet, basename="improvement-task")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -2,8 +2,13 @@ import django_filters
 
 from departments.api.filters import StrictBooleanFilter
 from departments.models import Department, Person, Track
-from techleads.constants import Readiness, VerdictChoice
-from techleads.models import EligibilityRule, SuccessorCandidate, TechLeadAssignment
+from techleads.constants import Readiness, TaskStatus, VerdictChoice
+from techleads.models import (
+    EligibilityRule,
+    ImprovementTask,
+    SuccessorCandidate,
+    TechLeadAssignment,
+)
 
 
 class DepartmentFilter(django_filters.FilterSet):
@@ -55,3 +60,12 @@ class SuccessorFilter(django_filters.FilterSet):
     class Meta:
         model = SuccessorCandidate
         fields = ["department", "person", "readiness"]
+
+
+class ImprovementTaskFilter(django_filters.FilterSet):
+    department = django_filters.NumberFilter(field_name="project__department")
+    status = django_filters.ChoiceFilter(choices=TaskStatus.choices)
+
+    class Meta:
+        model = ImprovementTask
+        fields = ["project", "department", "assignee", "status"]

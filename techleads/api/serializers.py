@@ -3,7 +3,12 @@ from rest_framework import serializers
 from departments.api.serializers import PersonSerializer
 from departments.models import Department, Person
 from techleads.constants import Readiness
-from techleads.models import EligibilityRule, SuccessorCandidate, TechLeadAssignment
+from techleads.models import (
+    EligibilityRule,
+    ImprovementTask,
+    SuccessorCandidate,
+    TechLeadAssignment,
+)
 
 
 class EligibilitySerializer(serializers.Serializer):
@@ -96,3 +101,30 @@ class EscalationSerializer(serializers.Serializer):
 
 class EscalationQuerySerializer(serializers.Serializer):
     at = serializers.DateTimeField(required=False)
+
+
+class ImprovementTaskSerializer(serializers.ModelSerializer):
+    department = serializers.IntegerField(source="project.department_id", read_only=True)
+
+    class Meta:
+        model = ImprovementTask
+        fields = [
+            "id",
+            "project",
+            "department",
+            "title",
+            "owner",
+            "assignee",
+            "status",
+            "due_date",
+            "jira_issue_key",
+            "jira_url",
+            "completed_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class JiraSyncResultSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=["created", "updated", "unchanged"])
+    task = ImprovementTaskSerializer()

@@ -23,7 +23,12 @@ from departments.services import (
     person_create,
     person_update,
 )
-from techleads.models import EligibilityRule, SuccessorCandidate, TechLeadAssignment
+from techleads.models import (
+    EligibilityRule,
+    ImprovementTask,
+    SuccessorCandidate,
+    TechLeadAssignment,
+)
 from techleads.selectors import (
     annotated_verdict,
     departments_visible_to,
@@ -40,6 +45,7 @@ from techleads.services import (
     assignment_end,
     assignment_hand_over,
     eligibility_rule_save,
+    improvement_task_upsert_from_jira,
     successor_nominate,
     successor_remove,
 )
@@ -55,6 +61,8 @@ from .serializers import (
     EscalationQuerySerializer,
     EscalationSerializer,
     HandOverInputSerializer,
+    ImprovementTaskSerializer,
+    JiraSyncResultSerializer,
     SuccessorSerializer,
 )
 
@@ -399,3 +407,64 @@ class SuccessorViewSet(
 
     def perform_destroy(self, instance):
         successor_remove(candidate=instance, actor=self.request.user)
+
+
+class ImprovementTaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewSet):
+    """Process Improvement tasks of the departments in the viewer's scope."""
+
+    serializer_class = ImprovementTaskSerializer
+    filterset_class = filters.ImprovementTaskFilter
+    ordering_fields = ["due_date", "updated_at", "id"]
+    ordering = ["due_date", "id"]
+
+    def get_queryset(self):
+        visible = departments_visible_to(self.request.user).values("pk")
+        return ImprovementTask.objects.filter(project__department__in=visible).select_related(
+            "project"
+        )
+
+    @extend_schema(
+        request=OpenApiTypes.OBJECT,
+        responses={
+            201: JiraSyncResultSerializer,
+            200: JiraSyncResultSerializer,
+            400: OpenApiTypes.OBJECT,
+            401: OpenApiTypes.OBJECT,
+            403: OpenApiTypes.OBJECT,
+        },
+        examples=[
+            OpenApiExample(
+                "Jira webhook",
+                request_only=True,
+                value={
+                    "webhookEvent": "jira:issue_updated",
+                    "issue": {
+                        "key": "PLAT-7",
+                        "self": "https://jira.example.com/rest/api/2/issue/10007",
+                        "fields": {
+                            "summary": "Automate the release checklist",
+                            "project": {"key": "PLAT"},
+                            "status": {
+                                "name": "In Progress",
+                                "statusCategory": {"key": "indeterminate"},
+                            },
+                            "duedate": "2026-12-15",
+                            "assignee": {"emailAddress": "ian@example.com"},
+                        },
+                    },
+                },
+            )
+        ],
+        description=(
+            "Upsert a task from a Jira issue payload (a webhook body or a REST issue), by "
+            "issue key. Redelivering the same payload changes nothing (`unchanged`); an "
+            "unknown project key or assignee is a 400 naming the field. Needs the token of "
+            "an integration login (group Integrations) or HR."
+        ),
+    )
+    @action(detail=False, methods=["post"], permission_classes=[IsIntegrationOrHR])
+    def jira(self, request):
+        result = improvement_task_upsert_from_jira(actor=request.user, payload=request.data)
+        code = status.HTTP_201_CREATED if result.outcome == "created" else status.HTTP_200_OK
+        body = {"outcome": result.outcome, "task": ImprovementTaskSerializer(result.task).data}
+        return Response(body, status=code)
