@@ -210,8 +210,9 @@ def _jira_status(status: object) -> str | None:
     if not isinstance(status, dict):
         return None
     category = status.get("statusCategory")
-    if isinstance(category, dict) and category.get("key") in JIRA_STATUS_CATEGORY:
-        return JIRA_STATUS_CATEGORY[category["key"]]
+    key = category.get("key") if isinstance(category, dict) else None
+    if isinstance(key, str) and key in JIRA_STATUS_CATEGORY:
+        return JIRA_STATUS_CATEGORY[key]
     name = status.get("name")
     return JIRA_STATUS_NAME.get(name.strip().lower()) if isinstance(name, str) else None
 

@@ -8,6 +8,16 @@ from departments.models import LADDER_VALIDATORS, Department, Person, Track
 MAX_LADDER = LADDER_VALIDATORS[1].limit_value
 
 
+class OptionalURLField(serializers.URLField):
+    """A URL that may be blank; allow_blank makes the schema say "a URI, or empty"."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_blank", True)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 500)
+        super().__init__(**kwargs)
+
+
 class TechLeadSummarySerializer(serializers.Serializer):
     id = serializers.IntegerField(source="person.id")
     full_name = serializers.CharField(source="person.full_name")
@@ -17,6 +27,7 @@ class TechLeadSummarySerializer(serializers.Serializer):
 
 class DepartmentSerializer(serializers.ModelSerializer):
     tech_lead = serializers.SerializerMethodField()
+    knowledge_hub_url = OptionalURLField()
 
     class Meta:
         model = Department

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from departments.api.serializers import OptionalURLField
 from departments.models import Department
 from sops.constants import MAX_REVIEW_INTERVAL_DAYS, DocumentKind, ReviewOutcome
 from sops.models import Document, DocumentReview
@@ -7,6 +8,7 @@ from sops.models import Document, DocumentReview
 
 class DocumentSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=DocumentKind.choices)
+    url = OptionalURLField()
     review_interval_days = serializers.IntegerField(
         min_value=1,
         max_value=MAX_REVIEW_INTERVAL_DAYS,

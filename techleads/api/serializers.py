@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from departments.api.serializers import PersonSerializer
+from departments.api.serializers import OptionalURLField, PersonSerializer
 from departments.models import Department, Person
 from techleads.constants import Readiness
 from techleads.models import (
@@ -105,6 +105,7 @@ class EscalationQuerySerializer(serializers.Serializer):
 
 class ImprovementTaskSerializer(serializers.ModelSerializer):
     department = serializers.IntegerField(source="project.department_id", read_only=True)
+    jira_url = OptionalURLField(read_only=True)
 
     class Meta:
         model = ImprovementTask

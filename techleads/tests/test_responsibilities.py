@@ -259,3 +259,12 @@ def test_capacity_flags_over_allocation_in_sql(org, project):
             period_end=end,
             duty="x",
         )
+
+
+@pytest.mark.parametrize(
+    "status",
+    [{"statusCategory": {"key": ["done"]}}, {"name": ["Done"]}, {"statusCategory": "done"}, 7],
+)
+def test_odd_status_shapes_are_a_field_error_not_a_crash(status):
+    with pytest.raises(ValueError, match="status"):
+        jira_issue_fields(jira_payload(status=status))
