@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from departments.errors import DomainError
-from departments.models import AuditEntry
+from departments.models import AuditEntry, Department
 from departments.selectors import user_is_hr, user_person
 from sops.models import Notification
 from sops.selectors import can_review_document, documents_visible_to
@@ -97,7 +97,7 @@ def department_page(request, department, **bound_forms):
     people = people_with_eligibility(
         people_visible_to(request.user).filter(department=department)
     ).order_by("-is_active", "full_name")
-    inputs = departments_with_health_inputs(type(department).objects.filter(pk=department.pk))
+    inputs = departments_with_health_inputs(Department.objects.filter(pk=department.pk))
     context = {
         "department": department,
         "lead": lead_of(department),

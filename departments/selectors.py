@@ -1,9 +1,7 @@
 """Reads of the organisation. Role scoping that needs the Tech Lead role lives in techleads."""
 
-from django.db.models import QuerySet
-
 from .constants import HR_GROUP
-from .models import Department, Person
+from .models import Person
 
 
 def user_is_hr(user) -> bool:
@@ -27,17 +25,3 @@ def user_person(user) -> Person | None:
         return user.person
     except Person.DoesNotExist:
         return None
-
-
-def managed_department_ids(person: Person | None) -> list[int]:
-    if person is None:
-        return []
-    return list(Department.objects.filter(manager=person).values_list("id", flat=True))
-
-
-def department_list() -> QuerySet[Department]:
-    return Department.objects.select_related("manager", "parent")
-
-
-def person_list() -> QuerySet[Person]:
-    return Person.objects.select_related("department")

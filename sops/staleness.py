@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, Count, F, Q, QuerySet, Value, When, Window
+from django.db.models import Count, F, Q, QuerySet, Value, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -28,24 +28,11 @@ DIGEST_LIMIT = 100
 LIVE = Q(archived_at__isnull=True)
 
 
-def status_expression(*, now: datetime, window_days: int) -> Case:
-    """The SQL twin of rules.document_status (same boundaries: stale from the due moment,
-    due soon from `window_days` before it)."""
-    return Case(
-        When(archived_at__isnull=False, then=Value(DocumentStatus.ARCHIVED.value)),
-        When(next_review_at__isnull=True, then=Value(DocumentStatus.STALE.value)),
-        When(next_review_at__lte=now, then=Value(DocumentStatus.STALE.value)),
-        When(
-            next_review_at__lte=now + timedelta(days=window_days),
-            then=Value(DocumentStatus.DUE_SOON.value),
-        ),
-        default=Value(DocumentStatus.CURRENT.value),
-    )
-
-
-# The full pass as one statement: the new status and, in the same row write, the claims:
-# a document now due or stale and not reported at that status, and one stale for longer
-# than the escalation threshold and not escalated yet. SET expressions see the row's old
+# NEW_STATUS is the SQL twin of rules.document_status (same boundaries: stale from the
+# due moment, due soon from the warning window before it). The full pass is one
+# statement: the new status and, in the same row write, the claims: a document now due
+# or stale and not reported at that status, and one stale for longer than the escalation
+# threshold and not escalated yet. SET expressions see the row's old
 # values, in PostgreSQL and SQLite alike.
 NEW_STATUS = """CASE
     WHEN archived_at IS NOT NULL THEN 'archived'

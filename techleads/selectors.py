@@ -27,10 +27,6 @@ from .models import EligibilityRule, SuccessorCandidate, TechLeadAssignment
 from .rules import Verdict, eligibility_evaluate, verdict_for_rule
 
 
-def active_rules() -> list[EligibilityRule]:
-    return list(EligibilityRule.objects.filter(is_active=True).order_by("priority", "id"))
-
-
 def _matching_rules(track=None, level=None, step=None) -> QuerySet[EligibilityRule]:
     """Active rules matching a person row (OuterRef by default), in priority order."""
     track = track if track is not None else OuterRef("track")
@@ -100,17 +96,6 @@ def active_assignments() -> QuerySet[TechLeadAssignment]:
 
 def current_assignment(*, department: Department) -> TechLeadAssignment | None:
     return active_assignments().filter(department=department).select_related("person").first()
-
-
-def assignment_at(*, department: Department, at: datetime) -> TechLeadAssignment | None:
-    """Who held the role at a moment (post-mortems and audits)."""
-    return (
-        TechLeadAssignment.objects.filter(department=department, started_at__lte=at)
-        .filter(Q(ended_at__isnull=True) | Q(ended_at__gt=at))
-        .select_related("person")
-        .order_by("-started_at")
-        .first()
-    )
 
 
 def departments_with_lead(queryset: QuerySet[Department] | None = None) -> QuerySet[Department]:

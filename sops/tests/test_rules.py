@@ -7,7 +7,7 @@ import pytest
 from departments.tests.factories import DepartmentFactory
 from sops.models import Document
 from sops.rules import document_status, next_review_at
-from sops.staleness import status_expression
+from sops.staleness import staleness_check_run
 
 NOW = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
 SECOND = timedelta(seconds=1)
@@ -38,8 +38,7 @@ def test_pure_rule(name, last, interval, archived, expected):
     assert status == expected
 
 
-@pytest.mark.django_db
-def test_sql_twin_agrees_on_every_case():
+def make_cases(status="current"):
     department = DepartmentFactory()
     for name, last, interval, archived, _ in CASES:
         Document.objects.create(
@@ -50,10 +49,34 @@ def test_sql_twin_agrees_on_every_case():
             last_reviewed_at=last,
             next_review_at=next_review_at(last_reviewed_at=last, interval_days=interval),
             archived_at=NOW if archived else None,
+            status=status,
         )
-    computed = dict(
-        Document.objects.annotate(s=status_expression(now=NOW, window_days=14)).values_list(
-            "title", "s"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("stored", ["current", "stale"])
+def test_full_pass_sql_agrees_on_every_case(stored):
+    make_cases(status=stored)
+    staleness_check_run(now=NOW, full=True)
+    statuses = dict(Document.objects.values_list("title", "status"))
+    assert statuses == {name: expected for name, *_, expected in CASES}
+
+
+@pytest.mark.django_db
+def test_incremental_pass_agrees_once_time_has_passed():
+    """Statuses right as of 20 days ago; the incremental pass must bring them to now."""
+    make_cases()
+    earlier = NOW - 20 * DAY
+    for document in Document.objects.all():
+        document.status = document_status(
+            last_reviewed_at=document.last_reviewed_at,
+            interval_days=document.review_interval_days,
+            now=earlier,
+            window_days=14,
+            archived=document.archived_at is not None,
         )
-    )
-    assert computed == {name: expected for name, *_, expected in CASES}
+        document.save(update_fields=["status"])
+    staleness_check_run(now=earlier, full=True)
+    staleness_check_run(now=NOW, full=False)
+    statuses = dict(Document.objects.values_list("title", "status"))
+    assert statuses == {name: expected for name, *_, expected in CASES}
