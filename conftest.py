@@ -24,6 +24,7 @@ SEEDING_MIGRATIONS = [
     ("departments.migrations.0004_integrations_group", "create_group"),
     ("techleads.migrations.0002_default_eligibility_policy", "seed_policy"),
     ("sops.migrations.0005_daily_staleness_schedule", "create_schedule"),
+    ("sops.migrations.0006_hr_edits_the_schedule", "grant"),
 ]
 
 

@@ -34,3 +34,15 @@ def test_document_created_in_the_admin_gets_defaults_and_an_audit_entry(hr_clien
 def test_document_list_and_staleness_pages_render(hr_client, org):
     for name in ("sops_document", "sops_stalenessrun", "sops_notification", "sops_reviewpolicy"):
         assert hr_client.get(reverse(f"admin:{name}_changelist")).status_code == 200
+
+
+def test_hr_edits_the_staleness_schedule_in_the_admin(hr_client):
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="sops.tasks.check_staleness")
+    url = reverse("admin:django_celery_beat_periodictask_change", args=[task.pk])
+    assert hr_client.get(url).status_code == 200
+    assert (
+        hr_client.get(reverse("admin:django_celery_beat_crontabschedule_changelist")).status_code
+        == 200
+    )
