@@ -10,92 +10,43 @@ import pytest
 
 pytestmark = pytest.mark.django_db
 
+
+def expect(hr, maya, max_, lea, ian, nobody):
+    """Expected status per role, in the order of the docstring; anonymous is always 401."""
+    codes = (hr, maya, max_, lea, ian, nobody, 401)
+    return dict(zip(["hr", "maya", "max", "lea", "ian", "nobody", "anonymous"], codes, strict=True))
+
+
+EVERYONE = expect(200, 200, 200, 200, 200, 200)
+
+
+def hr_only(code):
+    return expect(code, 403, 403, 403, 403, 403)
+
+
 MATRIX = {
-    # name: (method, path, body, {role: expected status})
-    "list departments": (
-        "get",
-        "/api/v1/departments/",
-        None,
-        {
-            "hr": 200,
-            "maya": 200,
-            "max": 200,
-            "lea": 200,
-            "ian": 200,
-            "nobody": 200,
-            "anonymous": 401,
-        },
-    ),
+    # name: (method, path, body, expected status per role)
+    "list departments": ("get", "/api/v1/departments/", None, EVERYONE),
     "read another department": (
         "get",
         "/api/v1/departments/{data}/",
         None,
-        {
-            "hr": 200,
-            "maya": 404,
-            "max": 200,
-            "lea": 404,
-            "ian": 404,
-            "nobody": 404,
-            "anonymous": 401,
-        },
+        expect(200, 404, 200, 404, 404, 404),
     ),
     "create a department": (
         "post",
         "/api/v1/departments/",
         {"name": "Mobile", "slug": "mobile"},
-        {
-            "hr": 201,
-            "maya": 403,
-            "max": 403,
-            "lea": 403,
-            "ian": 403,
-            "nobody": 403,
-            "anonymous": 401,
-        },
+        hr_only(201),
     ),
     "rename a department": (
         "patch",
         "/api/v1/departments/{platform}/",
         {"name": "Platform Engineering"},
-        {
-            "hr": 200,
-            "maya": 403,
-            "max": 403,
-            "lea": 403,
-            "ian": 403,
-            "nobody": 403,
-            "anonymous": 401,
-        },
+        hr_only(200),
     ),
-    "read a colleague": (
-        "get",
-        "/api/v1/people/{jo}/",
-        None,
-        {
-            "hr": 200,
-            "maya": 200,
-            "max": 404,
-            "lea": 200,
-            "ian": 404,
-            "nobody": 404,
-            "anonymous": 401,
-        },
-    ),
-    "promote a colleague": (
-        "patch",
-        "/api/v1/people/{jo}/",
-        {"level": 3},
-        {
-            "hr": 200,
-            "maya": 403,
-            "max": 403,
-            "lea": 403,
-            "ian": 403,
-            "nobody": 403,
-            "anonymous": 401,
-        },
-    ),
+    "read a colleague": ("get", "/api/v1/people/{jo}/", None, expect(200, 200, 404, 200, 404, 404)),
+    "promote a colleague": ("patch", "/api/v1/people/{jo}/", {"level": 3}, hr_only(200)),
     "create a person": (
         "post",
         "/api/v1/people/",
@@ -106,43 +57,19 @@ MATRIX = {
             "level": 2,
             "department": "{data}",
         },
-        {
-            "hr": 201,
-            "maya": 403,
-            "max": 403,
-            "lea": 403,
-            "ian": 403,
-            "nobody": 403,
-            "anonymous": 401,
-        },
+        hr_only(201),
     ),
     "eligibility of a colleague": (
         "get",
         "/api/v1/people/{jo}/eligibility/",
         None,
-        {
-            "hr": 200,
-            "maya": 200,
-            "max": 404,
-            "lea": 200,
-            "ian": 404,
-            "nobody": 404,
-            "anonymous": 401,
-        },
+        expect(200, 200, 404, 200, 404, 404),
     ),
     "candidates of Data": (
         "get",
         "/api/v1/departments/{data}/candidates/",
         None,
-        {
-            "hr": 200,
-            "maya": 404,
-            "max": 200,
-            "lea": 404,
-            "ian": 404,
-            "nobody": 404,
-            "anonymous": 401,
-        },
+        expect(200, 404, 200, 404, 404, 404),
     ),
     "bulk upsert people": (
         "post",
@@ -156,169 +83,63 @@ MATRIX = {
                 "department": "data",
             }
         ],
-        {
-            "hr": 200,
-            "maya": 403,
-            "max": 403,
-            "lea": 403,
-            "ian": 403,
-            "nobody": 403,
-            "anonymous": 401,
-        },
+        hr_only(200),
     ),
-    "read the policy": (
-        "get",
-        "/api/v1/eligibility-rules/",
-        None,
-        {
-            "hr": 200,
-            "maya": 200,
-            "max": 200,
-            "lea": 200,
-            "ian": 200,
-            "nobody": 200,
-            "anonymous": 401,
-        },
-    ),
+    "read the policy": ("get", "/api/v1/eligibility-rules/", None, EVERYONE),
     "change the policy": (
         "patch",
         "/api/v1/eligibility-rules/{rule}/",
         {"explanation": "Changed"},
-        {
-            "hr": 200,
-            "maya": 403,
-            "max": 403,
-            "lea": 403,
-            "ian": 403,
-            "nobody": 403,
-            "anonymous": 401,
-        },
+        hr_only(200),
     ),
     "assign a Tech Lead": (
         "post",
         "/api/v1/assignments/",
         {"department": "{data}", "person": "{dana}", "reason": "Expert"},
-        {
-            "hr": 201,
-            "maya": 403,
-            "max": 403,
-            "lea": 403,
-            "ian": 403,
-            "nobody": 403,
-            "anonymous": 401,
-        },
+        hr_only(201),
     ),
     "end an assignment": (
         "post",
         "/api/v1/assignments/{lead}/end/",
         {"reason": "Leaving"},
-        {
-            "hr": 200,
-            "maya": 403,
-            "max": 403,
-            "lea": 403,
-            "ian": 403,
-            "nobody": 403,
-            "anonymous": 401,
-        },
+        hr_only(200),
     ),
     "hand over": (
         "post",
         "/api/v1/departments/{platform}/handover/",
         {"person": "{ian}", "reason": "Ready"},
-        {
-            "hr": 201,
-            "maya": 403,
-            "max": 403,
-            "lea": 403,
-            "ian": 403,
-            "nobody": 403,
-            "anonymous": 401,
-        },
+        hr_only(201),
     ),
     "read Platform's assignment": (
         "get",
         "/api/v1/assignments/{lead}/",
         None,
-        {
-            "hr": 200,
-            "maya": 200,
-            "max": 404,
-            "lea": 200,
-            "ian": 200,
-            "nobody": 404,
-            "anonymous": 401,
-        },
+        expect(200, 200, 404, 200, 200, 404),
     ),
     "nominate a successor in Platform": (
         "post",
         "/api/v1/successors/",
         {"department": "{platform}", "person": "{ian}", "readiness": "ready_now"},
-        {
-            "hr": 201,
-            "maya": 201,
-            "max": 403,
-            "lea": 403,
-            "ian": 403,
-            "nobody": 403,
-            "anonymous": 401,
-        },
+        expect(201, 201, 403, 403, 403, 403),
     ),
     "escalation of Platform": (
         "get",
         "/api/v1/departments/{platform}/escalation/",
         None,
-        {
-            "hr": 200,
-            "maya": 200,
-            "max": 404,
-            "lea": 200,
-            "ian": 200,
-            "nobody": 404,
-            "anonymous": 401,
-        },
+        expect(200, 200, 404, 200, 200, 404),
     ),
-    "list documents": (
-        "get",
-        "/api/v1/sops/",
-        None,
-        {
-            "hr": 200,
-            "maya": 200,
-            "max": 200,
-            "lea": 200,
-            "ian": 200,
-            "nobody": 200,
-            "anonymous": 401,
-        },
-    ),
+    "list documents": ("get", "/api/v1/sops/", None, EVERYONE),
     "create a Platform SOP": (
         "post",
         "/api/v1/sops/",
         {"title": "Deploys", "kind": "sop", "department": "{platform}"},
-        {
-            "hr": 201,
-            "maya": 403,
-            "max": 403,
-            "lea": 201,
-            "ian": 403,
-            "nobody": 403,
-            "anonymous": 401,
-        },
+        expect(201, 403, 403, 201, 403, 403),
     ),
     "review a Platform SOP": (
         "post",
         "/api/v1/sops/{sop}/reviews/",
         {"outcome": "confirmed"},
-        {
-            "hr": 201,
-            "maya": 403,
-            "max": 403,
-            "lea": 201,
-            "ian": 403,
-            "nobody": 404,
-            "anonymous": 401,
-        },
+        expect(201, 403, 403, 201, 403, 404),
     ),
 }
 
