@@ -3,6 +3,7 @@ from django import forms
 from departments.models import Person, Track
 from sops.constants import DocumentKind, DocumentStatus, ReviewOutcome
 from techleads.constants import Readiness, VerdictChoice
+from techleads.selectors import people_with_eligibility
 
 
 class PersonInDepartmentField(forms.ModelChoiceField):
@@ -10,10 +11,19 @@ class PersonInDepartmentField(forms.ModelChoiceField):
         return f"{person.full_name} ({person.get_track_display()} L{person.level} S{person.step})"
 
 
+class CandidateField(PersonInDepartmentField):
+    """The department's people, each labelled with the verdict of the eligibility policy, so
+    HR sees who may be assigned before choosing (the refusal still comes from the service)."""
+
+    def label_from_instance(self, person):
+        verdict = VerdictChoice(person.eligibility_verdict).label.lower()
+        return f"{super().label_from_instance(person)} · {verdict}"
+
+
 class LeadForm(forms.Form):
     """Assign or hand over: a member of the department, why, and an optional override."""
 
-    person = PersonInDepartmentField(queryset=Person.objects.none())
+    person = CandidateField(queryset=Person.objects.none())
     reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     override_reason = forms.CharField(
         max_length=2000,
@@ -24,8 +34,8 @@ class LeadForm(forms.Form):
 
     def __init__(self, *args, department, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.filter(
-            department=department, is_active=True
+        self.fields["person"].queryset = people_with_eligibility(
+            Person.objects.filter(department=department, is_active=True)
         ).order_by("full_name")
 
 
@@ -55,6 +65,12 @@ class ReviewForm(forms.Form):
     notes = forms.CharField(
         max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class MarkReadForm(forms.Form):
+    """One notification of the viewer's inbox, or (left out) all of it."""
+
+    notification = forms.IntegerField(required=False, min_value=1)
 
 
 def _choices(choices):

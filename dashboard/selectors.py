@@ -7,8 +7,9 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from departments.models import AuditEntry, Department
+from departments.selectors import user_is_hr, user_person
 from sops.constants import DocumentStatus
-from sops.models import Document, StalenessRun
+from sops.models import Document, Notification, StalenessRun
 from techleads.selectors import departments_with_lead, lead_of, succession_risks
 
 from .health import DepartmentHealth, health_for
@@ -126,3 +127,13 @@ def overview(departments: QuerySet[Department]) -> Overview:
             ).select_related("actor", "department")[:8]
         ),
     )
+
+
+def notifications_for(user) -> QuerySet[Notification]:
+    """The viewer's inbox: the notifications addressed to their person, and for HR also the
+    reports addressed to nobody in particular (documents without an owner), newest first."""
+    person = user_person(user)
+    mine = Q(recipient=person) if person is not None else Q(pk__in=[])
+    if user_is_hr(user):
+        mine |= Q(recipient__isnull=True)
+    return Notification.objects.filter(mine).order_by("-created_at", "-id")

@@ -20,5 +20,6 @@ urlpatterns = [
     path("documents/<int:pk>/", views.document_detail, name="document"),
     path("documents/<int:pk>/review/", views.document_review, name="review"),
     path("inbox/", views.inbox, name="inbox"),
+    path("inbox/read/", views.inbox_read, name="inbox_read"),
     path("role-changes/", views.role_changes, name="role_changes"),
 ]

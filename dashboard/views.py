@@ -6,20 +6,21 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from departments.errors import DomainError
 from departments.models import AuditEntry, Department
-from departments.selectors import user_is_hr, user_person
-from sops.models import Notification
+from departments.selectors import user_is_hr
 from sops.selectors import can_review_document, documents_visible_to
 from sops.services import document_review_record
-from techleads.models import TechLeadAssignment
 from techleads.selectors import (
+    active_assignments,
     annotated_verdict,
     can_manage_department,
+    current_assignment,
     departments_visible_to,
     lead_of,
     people_visible_to,
@@ -35,7 +36,8 @@ from techleads.services import (
 
 from . import forms
 from .health import department_health, departments_with_health_inputs
-from .selectors import department_rows, overview
+from .selectors import department_rows, notifications_for, overview
+from .services import notifications_mark_read
 
 PAGE_SIZE = 25
 
@@ -74,12 +76,10 @@ def department_list(request):
     if form.is_valid():
         if q := form.cleaned_data["q"]:
             departments = departments.filter(Q(name__icontains=q) | Q(slug__icontains=q))
-        lead = form.cleaned_data["lead"]
-        if lead:
-            active = {"tech_lead_assignments__ended_at__isnull": True}
-            departments = (
-                departments.filter(**active) if lead == "yes" else departments.exclude(**active)
-            )
+        if lead := form.cleaned_data["lead"]:
+            # EXISTS, not a join: a department that never had a lead has no row to join.
+            has_lead = Exists(active_assignments().filter(department=OuterRef("pk")))
+            departments = departments.filter(has_lead if lead == "yes" else ~has_lead)
     page = page_of(request, departments.order_by("name").values_list("pk", flat=True))
     rows = department_rows(departments.filter(pk__in=list(page.object_list)))
     context = {"form": form, "page": page, "rows": rows, "active": "departments"}
@@ -187,7 +187,7 @@ def hand_over(request, pk):
 @login_required
 def end(request, pk):
     def perform(department, data):
-        current = TechLeadAssignment.objects.filter(department=department, ended_at=None).first()
+        current = current_assignment(department=department)
         if current is None:
             raise DomainError(f"{department} has no active Tech Lead.")
         return assignment_end(assignment=current, ended_by=request.user, reason=data["reason"])
@@ -300,15 +300,28 @@ def document_review(request, pk):
 
 @login_required
 def inbox(request):
-    person = user_person(request.user)
-    notifications = Notification.objects.none()
-    if person is not None:
-        notifications = Notification.objects.filter(recipient=person)
-    if user_is_hr(request.user):
-        notifications = notifications | Notification.objects.filter(recipient__isnull=True)
-    page = page_of(request, notifications.order_by("-created_at", "-id"))
-    context = {"page": page, "active": "inbox"}
+    notifications = notifications_for(request.user).prefetch_related("documents")
+    page = page_of(request, notifications)
+    context = {"page": page, "unread": any(n.read_at is None for n in page), "active": "inbox"}
     return render(request, "dashboard/inbox.html", context)
+
+
+@require_POST
+@login_required
+def inbox_read(request):
+    """Mark one notification (`notification` in the form) or the whole inbox read.
+
+    Only the viewer's own notifications can be marked: anything else is a 404.
+    """
+    notifications = notifications_for(request.user)
+    form = forms.MarkReadForm(request.POST)
+    if not form.is_valid():
+        raise Http404("No such notification.")
+    if pk := form.cleaned_data["notification"]:
+        notifications = notifications.filter(pk=get_object_or_404(notifications, pk=pk).pk)
+    marked = notifications_mark_read(notifications=notifications)
+    messages.success(request, f"Marked {marked} notification{'s' if marked != 1 else ''} read.")
+    return redirect("dashboard:inbox")
 
 
 @login_required
