@@ -169,6 +169,6 @@ def manager_sees_only_their_department(browser, base_url):
 def phone_width_does_not_scroll_sideways(browser, base_url):
     phone = Session(browser, base_url, "hr", width=390)
     for path in ("/", "/departments/", "/eligibility/", "/documents/"):
-        page = phone.go(path)
+        page = phone.go(path, shot="overview-phone" if path == "/" else None)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
     phone.close()
