@@ -79,10 +79,17 @@ class ReadOnlyInline(admin.TabularInline):
     def get_readonly_fields(self, request, obj=None):
         return self.fields
 
+    def has_view_permission(self, request, obj=None):
+        # HR reads history through the group check, not per-model permissions.
+        return user_is_hr(request.user)
+
     def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from departments.admin import HRAdminMixin, ReadOnlyInline, ServiceAdminMixin, changed_values
@@ -129,10 +130,11 @@ class DepartmentAdmin(ServiceAdminMixin, admin.ModelAdmin):
                 'No Tech Lead. <a class="button" href="{}">Assign a Tech Lead</a>', url
             )
         return format_html(
-            '{} since {:%Y-%m-%d}. <a class="button" href="{}">Hand over…</a> '
+            '{} since {}. <a class="button" href="{}">Hand over…</a> '
             '<a class="button" href="{}">End…</a>',
             lead.person,
-            lead.started_at,
+            # format_html escapes its arguments to text first: format the date beforehand.
+            f"{timezone.localtime(lead.started_at):%Y-%m-%d}",
             reverse("admin:techleads_techleadassignment_handover", args=[lead.pk]),
             reverse("admin:techleads_techleadassignment_end", args=[lead.pk]),
         )

@@ -19,6 +19,9 @@ def test_document_created_in_the_admin_gets_defaults_and_an_audit_entry(hr_clien
             "review_interval_days": "",
             "last_reviewed_at_0": "",
             "last_reviewed_at_1": "",
+            # the read-only review history inline still posts its management form
+            "reviews-TOTAL_FORMS": 0,
+            "reviews-INITIAL_FORMS": 0,
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -29,6 +32,24 @@ def test_document_created_in_the_admin_gets_defaults_and_an_audit_entry(hr_clien
         "current",
     )
     assert AuditEntry.objects.filter(verb="document.create", target_id=str(document.pk)).exists()
+
+
+def test_document_page_shows_the_review_history(hr_client, org):
+    from sops.services import document_create, document_review_record
+
+    document = document_create(
+        actor=org.hr,
+        title="Deploy runbook",
+        kind="sop",
+        department=org.platform,
+        url="https://confluence.example.com/PLAT/deploy",
+    )
+    document_review_record(document=document, actor=org.lea.user, outcome="confirmed", notes="ok")
+    page = hr_client.get(reverse("admin:sops_document_change", args=[document.pk]))
+    assert (
+        "Document reviews" in page.content.decode()
+        and "Confirmed accurate" in page.content.decode()
+    )
 
 
 def test_document_list_and_staleness_pages_render(hr_client, org):
