@@ -4,12 +4,19 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from dashboard.api import HealthViewSet
 from sops.api.views import DocumentViewSet
+from techleads.api.responsibilities import (
+    AllocationViewSet,
+    ImprovementProjectViewSet,
+    ImprovementTaskViewSet,
+    IncidentViewSet,
+    TechSessionViewSet,
+)
 from techleads.api.views import (
     AssignmentViewSet,
     DepartmentViewSet,
     EligibilityRuleViewSet,
-    ImprovementTaskViewSet,
     PersonViewSet,
     SuccessorViewSet,
 )
@@ -23,12 +30,22 @@ router.register("eligibility-rules", EligibilityRuleViewSet, basename="eligibili
 router.register("assignments", AssignmentViewSet, basename="assignment")
 router.register("successors", SuccessorViewSet, basename="successor")
 router.register("sops", DocumentViewSet, basename="document")
+router.register("tech-sessions", TechSessionViewSet, basename="tech-session")
+router.register("improvement-projects", ImprovementProjectViewSet, basename="improvement-project")
 router.register("improvement-tasks", ImprovementTaskViewSet, basename="improvement-task")
+router.register("allocations", AllocationViewSet, basename="allocation")
+router.register("incidents", IncidentViewSet, basename="incident")
+
+# Department health combines every app, so it is served by the dashboard app's viewset.
+health_list = HealthViewSet.as_view({"get": "list"})
+health_detail = HealthViewSet.as_view({"get": "retrieve"})
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     # REST API v1 (see README, API).
     path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
+    path("api/v1/departments/health/", health_list, name="department-health-list"),
+    path("api/v1/departments/<int:pk>/health/", health_detail, name="department-health"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -6,13 +6,16 @@ several relations are counted at once); dashboard.rules turns the inputs into th
 
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import F, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from departments.models import Department, Person
+from departments.selectors import count_subquery
 from sops.constants import DocumentKind, DocumentStatus
 from sops.models import Document, ProcessAcknowledgement
 from techleads.constants import OPEN_TASK_STATUSES, Readiness, SessionStatus
@@ -35,14 +38,9 @@ QUARTER = timedelta(days=91)
 
 def _count(queryset: QuerySet, department_path: str) -> Coalesce:
     """COUNT(*) of `queryset` rows whose `department_path` is the outer department."""
-    counted = (
-        queryset.filter(**{department_path: OuterRef("pk")})
-        .order_by()
-        .values(department_path)
-        .annotate(n=Count("pk"))
-        .values("n")
+    return count_subquery(
+        queryset.filter(**{department_path: OuterRef("pk")}), group_by=department_path
     )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def departments_with_health_inputs(
@@ -138,3 +136,42 @@ def health_for(queryset: QuerySet[Department] | None = None) -> list[DepartmentH
         DepartmentHealth(department=d, health=department_health(d))
         for d in departments_with_health_inputs(queryset)
     ]
+
+
+# The list behind each component, in the API and on the dashboard; None stands for the
+# department's id.
+D = None
+COMPONENT_LISTS = {
+    "tech_lead": (
+        ("assignment-list", {"department": D, "active": "true"}),
+        ("dashboard:department", "#lead"),
+    ),
+    "succession": (("successor-list", {"department": D}), ("dashboard:department", "#successors")),
+    "documentation": (("document-list", {"department": D}), ("dashboard:documents", {})),
+    "tooling": (
+        ("document-list", {"department": D, "kind": "tool"}),
+        ("dashboard:documents", {"kind": "tool"}),
+    ),
+    "acknowledgements": (
+        ("document-list", {"kind": "cross_department_process", "involved_department": D}),
+        ("dashboard:processes", {}),
+    ),
+    "improvement_tasks": (
+        ("improvement-task-list", {"department": D, "overdue": "true"}),
+        ("dashboard:improvement", {"overdue": "true"}),
+    ),
+    "tech_sessions": (
+        ("tech-session-list", {"department": D, "status": "completed"}),
+        ("dashboard:sessions", {"status": "completed"}),
+    ),
+}
+
+
+def component_links(department_id: int, key: str) -> tuple[str, str]:
+    """(API list path, dashboard page path) of the rows behind one component."""
+    (api_name, api_query), (page_name, page_query) = COMPONENT_LISTS[key]
+    api_query = {name: department_id if v is D else v for name, v in api_query.items()}
+    api = f"{reverse(api_name)}?{urlencode(api_query)}"
+    if isinstance(page_query, str):  # a section of the department page
+        return api, reverse(page_name, args=[department_id]) + page_query
+    return api, f"{reverse(page_name)}?{urlencode({'department': department_id, **page_query})}"

@@ -1,5 +1,8 @@
 """Reads of the organisation. Role scoping that needs the Tech Lead role lives in techleads."""
 
+from django.db.models import Count, IntegerField, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
 from .constants import HR_GROUP
 from .models import Person
 
@@ -25,3 +28,11 @@ def user_person(user) -> Person | None:
         return user.person
     except Person.DoesNotExist:
         return None
+
+
+def count_subquery(queryset: QuerySet, *, group_by: str) -> Coalesce:
+    """COUNT(*) of a correlated queryset (one filtered on an OuterRef), as an annotation that
+    is 0 when nothing matches. A subquery per count, not JOIN + COUNT, which multiplies rows
+    as soon as two relations are counted at once. `group_by` is the correlated field."""
+    counted = queryset.order_by().values(group_by).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))

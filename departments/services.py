@@ -65,9 +65,10 @@ def audit_entry_create(*, department: Department | None = None, **kwargs) -> Aud
     return entry
 
 
-def _full_clean(obj: models.Model) -> None:
+def model_validate(obj: models.Model, *, exclude: list[str] | None = None) -> None:
+    """full_clean(), with the first error raised as a DomainError (a 400 in the API)."""
     try:
-        obj.full_clean()
+        obj.full_clean(exclude=exclude)
     except ValidationError as exc:
         raise domain_error_from(exc) from exc
 
@@ -87,7 +88,7 @@ def _refuse_own_record(*, actor, person: Person) -> None:
 @transaction.atomic
 def department_create(*, actor, **fields) -> Department:
     department = Department(**fields)
-    _full_clean(department)
+    model_validate(department)
     department.save()
     audit_entry_create(
         actor=actor,
@@ -107,7 +108,7 @@ def department_update(*, actor, department: Department, **fields) -> Department:
         setattr(department, name, value)
     if department.parent_id is not None and department.parent_id == department.pk:
         raise DomainError("A department cannot be its own parent.", field="parent")
-    _full_clean(department)
+    model_validate(department)
     department.save()
     after = snapshot(department, DEPARTMENT_FIELDS)
     if after != before:
@@ -125,7 +126,7 @@ def department_update(*, actor, department: Department, **fields) -> Department:
 @transaction.atomic
 def person_create(*, actor, **fields) -> Person:
     person = Person(**fields)
-    _full_clean(person)
+    model_validate(person)
     person.save()
     audit_entry_create(
         actor=actor,
@@ -144,7 +145,7 @@ def person_update(*, actor, person: Person, **fields) -> Person:
     before = snapshot(person, PERSON_FIELDS)
     for name, value in fields.items():
         setattr(person, name, value)
-    _full_clean(person)
+    model_validate(person)
     person.save()
     after = snapshot(person, PERSON_FIELDS)
     if after != before:

@@ -182,6 +182,10 @@ class StalenessRun(models.Model):
     documents_checked = models.PositiveIntegerField(default=0)
     status_changes = models.PositiveIntegerField(default=0)
     notifications_sent = models.PositiveIntegerField(default=0)
+    # Whether this run looked for pending acknowledgements: the next run looks again only
+    # when it is full, a new reminder period has begun or a process changed since.
+    reminders_checked = models.BooleanField(default=False)
+    acknowledgement_reminders = models.PositiveIntegerField(default=0)
     errors = models.TextField(blank=True)
 
     class Meta:
@@ -193,12 +197,14 @@ class StalenessRun(models.Model):
 
 
 class Notification(models.Model):
-    """An inbox entry (and the email sent for it): a digest, an escalation or an HR report."""
+    """An inbox entry (and the email sent for it): a digest, an escalation, an HR report or
+    a reminder of processes to acknowledge."""
 
     class Kind(models.TextChoices):
         DIGEST = "digest", "Review digest"
         ESCALATION = "escalation", "Escalation"
         HR_REPORT = "hr_report", "Documents without an owner"
+        ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement reminder"
 
     recipient = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"

@@ -1,14 +1,14 @@
 """Reads of documentation, and who may change it."""
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
-from departments.models import Department
-from departments.selectors import user_is_hr, user_person
+from departments.models import Department, Person
+from departments.selectors import count_subquery, user_is_hr, user_person
 from techleads.selectors import can_lead_department
 
-from .constants import DEFAULT_REVIEW_INTERVAL_DAYS
-from .models import Document, ReviewPolicy
+from .constants import DEFAULT_REVIEW_INTERVAL_DAYS, DocumentKind
+from .models import Document, ProcessAcknowledgement, ReviewPolicy
 
 
 def document_list() -> QuerySet[Document]:
@@ -47,3 +47,45 @@ def review_interval_for(*, department: Department, kind: str) -> int:
 
 def warning_window_days() -> int:
     return settings.STALENESS_WARNING_DAYS
+
+
+# Cross-department processes -----------------------------------------------------------
+
+
+def live_processes() -> QuerySet[Document]:
+    return Document.objects.filter(
+        kind=DocumentKind.CROSS_DEPARTMENT_PROCESS, archived_at__isnull=True
+    )
+
+
+def process_coverage(processes: QuerySet[Document]) -> QuerySet:
+    """One row per (process, involved department): its active people and how many of them
+    acknowledged the current version. One query for any number of processes."""
+    through = Document.involved_departments.through
+    people = Person.objects.filter(department=OuterRef("department_id"), is_active=True)
+    acknowledged = ProcessAcknowledgement.objects.filter(
+        document=OuterRef("document_id"),
+        version=OuterRef("document__version"),
+        person__department=OuterRef("department_id"),
+        person__is_active=True,
+    )
+    return (
+        through.objects.filter(document__in=processes.values("pk"))
+        .annotate(
+            people=count_subquery(people, group_by="department"),
+            acknowledged=count_subquery(acknowledged, group_by="document"),
+        )
+        .select_related("department", "document")
+        .order_by("document__title", "document_id", "department__name")
+    )
+
+
+def processes_pending_for(person: Person | None) -> QuerySet[Document]:
+    """Live processes involving the person's department whose current version they have
+    not acknowledged."""
+    if person is None or person.department_id is None or not person.is_active:
+        return Document.objects.none()
+    done = ProcessAcknowledgement.objects.filter(
+        document=OuterRef("pk"), person=person, version=OuterRef("version")
+    )
+    return live_processes().filter(involved_departments=person.department_id).exclude(Exists(done))

@@ -6,14 +6,13 @@ may also review. `actor=None` is the system (seed data, imports).
 
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from departments.errors import Conflict, DomainError, Forbidden
 from departments.models import Department, Person
 from departments.selectors import user_person
-from departments.services import audit_entry_create, domain_error_from, snapshot
+from departments.services import audit_entry_create, model_validate, snapshot
 from techleads.selectors import current_assignment
 
 from .constants import DocumentKind, DocumentStatus, ReviewOutcome
@@ -60,13 +59,6 @@ def document_refresh_status(document: Document, *, now: datetime | None = None) 
         document.notified_status = ""
 
 
-def _full_clean(document: Document) -> None:
-    try:
-        document.full_clean(exclude=["next_review_at", "status"])
-    except ValidationError as exc:
-        raise domain_error_from(exc) from exc
-
-
 def _require_editor(actor, department: Department) -> None:
     if not can_edit_documents(actor, department):
         raise Forbidden(f"Only HR or the Tech Lead of {department} can change its documents.")
@@ -107,7 +99,7 @@ def document_create(
         last_reviewed_at=timezone.now() if last_reviewed_at is _UNSET else last_reviewed_at,
     )
     document_refresh_status(document)
-    _full_clean(document)
+    model_validate(document, exclude=["next_review_at", "status"])
     document.save()
     if involved_departments:
         document.involved_departments.set(involved_departments)
@@ -133,7 +125,7 @@ def document_update(*, actor, document: Document, **fields) -> Document:
     for name, value in fields.items():
         setattr(document, name, value)
     document_refresh_status(document)
-    _full_clean(document)
+    model_validate(document, exclude=["next_review_at", "status"])
     document.save()
     if involved is not None:
         document.involved_departments.set(involved)

@@ -1,6 +1,6 @@
 """Reads of the Tech Lead role: eligibility in SQL, current leads, role scoping."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db.models import (
     BigIntegerField,
@@ -8,6 +8,7 @@ from django.db.models import (
     CharField,
     Exists,
     F,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -17,13 +18,23 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 
 from departments.models import Department, Person
-from departments.selectors import user_is_hr, user_person
+from departments.selectors import count_subquery, user_is_hr, user_person
 
-from .constants import Readiness, VerdictChoice
-from .models import EligibilityRule, SuccessorCandidate, TechLeadAssignment
+from .constants import OPEN_TASK_STATUSES, Readiness, TaskStatus, VerdictChoice
+from .models import (
+    Allocation,
+    EligibilityRule,
+    ImprovementProject,
+    ImprovementTask,
+    Incident,
+    SuccessorCandidate,
+    TechLeadAssignment,
+    TechSession,
+    TechSessionInvite,
+)
 from .rules import Verdict, eligibility_evaluate, verdict_for_rule
 
 
@@ -241,10 +252,71 @@ def escalation_annotated(
 def people_with_capacity(
     queryset: QuerySet[Person], *, period_start: date, period_end: date
 ) -> QuerySet[Person]:
-    """Annotate `allocated_percent`: the sum of allocations overlapping the period (SQL)."""
-    overlapping = Q(
-        allocations__period_start__lte=period_end, allocations__period_end__gte=period_start
+    """Annotate the capacity of each person for a period, in SQL (the twin of
+    rules.capacity_flag): `allocated_percent` sums the allocations overlapping the period,
+    `over_allocated` is above 100, `unallocated_percent` what is left below 100."""
+    overlapping = Allocation.objects.filter(
+        person=OuterRef("pk"), period_start__lte=period_end, period_end__gte=period_start
     )
+    total = overlapping.order_by().values("person").annotate(total=Sum("percent")).values("total")
     return queryset.annotate(
-        allocated_percent=Coalesce(Sum("allocations__percent", filter=overlapping), Value(0))
+        allocated_percent=Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
+    ).annotate(
+        over_allocated=Q(allocated_percent__gt=100),
+        under_allocated=Q(allocated_percent__lt=100),
+        unallocated_percent=Greatest(Value(100) - F("allocated_percent"), Value(0)),
     )
+
+
+def month_bounds(day: date) -> tuple[date, date]:
+    """The calendar month of `day`: the default capacity period."""
+    start = day.replace(day=1)
+    following = (start + timedelta(days=32)).replace(day=1)
+    return start, following - timedelta(days=1)
+
+
+# Responsibilities: what each role sees ------------------------------------------------
+
+
+def sessions_visible_to(user) -> QuerySet[TechSession]:
+    """Sessions of the departments in scope, and any session the viewer is invited to."""
+    visible = Q(department__in=departments_visible_to(user).values("pk"))
+    person = user_person(user)
+    if person is not None and not user_is_hr(user):
+        visible |= Q(
+            Exists(TechSessionInvite.objects.filter(session=OuterRef("pk"), person=person))
+        )
+    return TechSession.objects.filter(visible)
+
+
+def projects_visible_to(user, *, today: date) -> QuerySet[ImprovementProject]:
+    """Projects in scope, with their open, overdue and done task counts (one query)."""
+    tasks = ImprovementTask.objects.filter(project=OuterRef("pk"))
+
+    def count(**lookups):
+        return count_subquery(tasks.filter(**lookups), group_by="project")
+
+    return ImprovementProject.objects.filter(
+        department__in=departments_visible_to(user).values("pk")
+    ).annotate(
+        open_tasks=count(status__in=OPEN_TASK_STATUSES),
+        overdue_tasks=count(status__in=OPEN_TASK_STATUSES, due_date__lt=today),
+        done_tasks=count(status=TaskStatus.DONE),
+    )
+
+
+def tasks_visible_to(user) -> QuerySet[ImprovementTask]:
+    visible = departments_visible_to(user).values("pk")
+    return ImprovementTask.objects.filter(project__department__in=visible)
+
+
+def overdue(queryset: QuerySet[ImprovementTask], *, today: date) -> QuerySet[ImprovementTask]:
+    return queryset.filter(status__in=OPEN_TASK_STATUSES, due_date__lt=today)
+
+
+def incidents_visible_to(user) -> QuerySet[Incident]:
+    return Incident.objects.filter(department__in=departments_visible_to(user).values("pk"))
+
+
+def allocations_visible_to(user) -> QuerySet[Allocation]:
+    return Allocation.objects.filter(person__in=people_visible_to(user).values("pk"))

@@ -15,8 +15,8 @@ from django.utils import timezone
 from departments.constants import INTEGRATION_GROUP
 from departments.errors import Conflict, DomainError, Forbidden
 from departments.models import Department, Person
-from departments.selectors import user_is_hr
-from departments.services import audit_entry_create, domain_error_from, snapshot
+from departments.selectors import user_is_hr, user_person
+from departments.services import audit_entry_create, model_validate, snapshot
 
 from .constants import Attendance, SessionStatus, TaskStatus
 from .errors import AssignmentAlreadyEnded, LeadAlreadyAssigned, NoActiveLead, NotEligible
@@ -259,6 +259,16 @@ def _require_lead(actor, department: Department, what: str) -> None:
         raise Forbidden(f"Only HR or the Tech Lead of {department} can {what}.")
 
 
+def _require_lead_or_manager(actor, department: Department, what: str) -> None:
+    if not (can_lead_department(actor, department) or can_manage_department(actor, department)):
+        raise Forbidden(f"Only HR, the manager or the Tech Lead of {department} can {what}.")
+
+
+def _require_active(person: Person | None, field: str) -> None:
+    if person is not None and not person.is_active:
+        raise DomainError(f"{person} is no longer active.", field=field)
+
+
 @transaction.atomic
 def tech_session_schedule(
     *,
@@ -273,6 +283,7 @@ def tech_session_schedule(
 ) -> TechSession:
     """Schedule a knowledge-transfer session and invite people (`mandatory` ones too)."""
     _require_lead(actor, department, "schedule its tech sessions")
+    _require_active(presenter, "presenter")
     session = TechSession(
         department=department,
         topic=topic.strip(),
@@ -280,7 +291,7 @@ def tech_session_schedule(
         scheduled_for=scheduled_for,
         link=link,
     )
-    _clean(session)
+    model_validate(session)
     session.save()
     required = {p.pk for p in mandatory}
     people = {p.pk: p for p in [*invitees, *mandatory]}
@@ -311,7 +322,7 @@ def tech_session_record(
         raise Conflict(f"This session is already {session.get_status_display().lower()}.")
     session.status = status
     session.link = link or session.link
-    _clean(session)
+    model_validate(session)
     session.save(update_fields=["status", "link"])
     if status == SessionStatus.COMPLETED:
         present_ids = [p.pk for p in present]
@@ -325,13 +336,6 @@ def tech_session_record(
         department=session.department,
     )
     return session
-
-
-def _clean(obj) -> None:
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        raise domain_error_from(exc) from exc
 
 
 @dataclass(frozen=True)
@@ -423,8 +427,9 @@ def incident_record(
     resolved_at=None,
     postmortem_url: str = "",
 ) -> Incident:
-    """Log an incident; anyone who leads the department (or HR) may."""
-    _require_lead(actor, department, "log its incidents")
+    """Log an incident: HR, the department's manager or its Tech Lead."""
+    _require_lead_or_manager(actor, department, "log its incidents")
+    _require_active(handled_by, "handled_by")
     incident = Incident(
         department=department,
         title=title.strip(),
@@ -434,7 +439,7 @@ def incident_record(
         handled_by=handled_by,
         postmortem_url=postmortem_url,
     )
-    _clean(incident)
+    model_validate(incident)
     incident.save()
     audit_entry_create(
         actor=actor,
@@ -475,7 +480,7 @@ def allocation_set(
         period_start=period_start,
         period_end=period_end,
     )
-    _clean(allocation)
+    model_validate(allocation)
     allocation.save()
     audit_entry_create(
         actor=actor,
@@ -485,6 +490,201 @@ def allocation_set(
         department=person.department,
     )
     return allocation
+
+
+def _audited_update(
+    *, actor, instance, fields: dict, tracked: tuple[str, ...], verb: str, department
+):
+    """Apply `fields`, validate, save, and audit before/after (nothing when nothing changed).
+
+    The record stays in its department: moving it would move it out of its lead's reach.
+    """
+    moved = fields.pop("department", department)
+    if moved != department:
+        raise DomainError(f"This stays in {department}.", field="department")
+    before = snapshot(instance, tracked)
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    model_validate(instance)
+    after = snapshot(instance, tracked)
+    if after != before:
+        instance.save()
+        audit_entry_create(
+            actor=actor,
+            verb=verb,
+            target=instance,
+            before=before,
+            after=after,
+            department=department,
+        )
+    return instance
+
+
+PROJECT_FIELDS = ("name", "description", "owner", "jira_key", "is_active")
+
+
+@transaction.atomic
+def improvement_project_create(
+    *,
+    actor,
+    department: Department,
+    name: str,
+    owner: Person | None = None,
+    description: str = "",
+    jira_key: str = "",
+    is_active: bool = True,
+) -> ImprovementProject:
+    """Start a Process Improvement project; its owner defaults to the acting Tech Lead."""
+    _require_lead(actor, department, "start its improvement projects")
+    owner = owner or user_person(actor)
+    _require_active(owner, "owner")
+    project = ImprovementProject(
+        department=department,
+        name=name.strip(),
+        description=description,
+        owner=owner,
+        jira_key=jira_key.strip().upper(),
+        is_active=is_active,
+    )
+    model_validate(project)
+    project.save()
+    audit_entry_create(
+        actor=actor,
+        verb="project.create",
+        target=project,
+        after=snapshot(project, PROJECT_FIELDS),
+        department=department,
+    )
+    return project
+
+
+@transaction.atomic
+def improvement_project_update(
+    *, actor, project: ImprovementProject, **fields
+) -> ImprovementProject:
+    project = ImprovementProject.objects.select_for_update().get(pk=project.pk)
+    _require_lead(actor, project.department, "change its improvement projects")
+    _require_active(fields.get("owner"), "owner")
+    if "jira_key" in fields:
+        fields["jira_key"] = fields["jira_key"].strip().upper()
+    return _audited_update(
+        actor=actor,
+        instance=project,
+        fields=fields,
+        tracked=PROJECT_FIELDS,
+        verb="project.update",
+        department=project.department,
+    )
+
+
+TASK_FIELDS = ("project", "title", "owner", "assignee", "status", "due_date", "jira_url")
+
+
+def _task_completion(task: ImprovementTask, now) -> None:
+    """`completed_at` follows the status: set when it becomes done, cleared otherwise."""
+    if task.status == TaskStatus.DONE:
+        task.completed_at = task.completed_at or now
+    else:
+        task.completed_at = None
+
+
+@transaction.atomic
+def improvement_task_create(
+    *,
+    actor,
+    project: ImprovementProject,
+    title: str,
+    assignee: Person | None = None,
+    due_date: date | None = None,
+    status: str = TaskStatus.TODO,
+) -> ImprovementTask:
+    """The Tech Lead (or HR) delegates a task; the delegating person is its owner."""
+    _require_lead(actor, project.department, "delegate its improvement tasks")
+    _require_active(assignee, "assignee")
+    task = ImprovementTask(
+        project=project,
+        title=title.strip(),
+        owner=user_person(actor) or project.owner,
+        assignee=assignee,
+        due_date=due_date,
+        status=status,
+    )
+    _task_completion(task, timezone.now())
+    model_validate(task, exclude=["jira_issue_key"])
+    task.save()
+    audit_entry_create(
+        actor=actor,
+        verb="task.create",
+        target=task,
+        after=snapshot(task, TASK_FIELDS),
+        department=project.department,
+    )
+    return task
+
+
+@transaction.atomic
+def improvement_task_update(*, actor, task: ImprovementTask, **fields) -> ImprovementTask:
+    """The lead (or HR) changes anything; the assignee may move their task's status only."""
+    task = ImprovementTask.objects.select_for_update().select_related("project").get(pk=task.pk)
+    department = task.project.department
+    person = user_person(actor)
+    is_assignee = person is not None and task.assignee_id == person.pk
+    if not can_lead_department(actor, department) and not (
+        is_assignee and set(fields) <= {"status"}
+    ):
+        raise Forbidden(f"Only HR or the Tech Lead of {department} can change this task.")
+    if "project" in fields and fields["project"].department_id != department.pk:
+        raise DomainError("A task moves only between projects of its department.", field="project")
+    _require_active(fields.get("assignee"), "assignee")
+    if "status" in fields:
+        task.status = fields["status"]
+        _task_completion(task, timezone.now())
+    return _audited_update(
+        actor=actor,
+        instance=task,
+        fields=fields,
+        tracked=TASK_FIELDS,
+        verb="task.update",
+        department=department,
+    )
+
+
+INCIDENT_FIELDS = ("title", "severity", "started_at", "resolved_at", "handled_by", "postmortem_url")
+
+
+@transaction.atomic
+def incident_update(*, actor, incident: Incident, **fields) -> Incident:
+    """Resolve an incident, add its post-mortem, or correct the log."""
+    incident = Incident.objects.select_for_update().select_related("department").get(pk=incident.pk)
+    _require_lead_or_manager(actor, incident.department, "change its incident log")
+    _require_active(fields.get("handled_by"), "handled_by")
+    return _audited_update(
+        actor=actor,
+        instance=incident,
+        fields=fields,
+        tracked=INCIDENT_FIELDS,
+        verb="incident.update",
+        department=incident.department,
+    )
+
+
+@transaction.atomic
+def allocation_remove(*, actor, allocation: Allocation) -> None:
+    allocation = Allocation.objects.select_related("person__department").get(pk=allocation.pk)
+    _require_lead(actor, allocation.person.department, "distribute its team's capacity")
+    audit_entry_create(
+        actor=actor,
+        verb="allocation.remove",
+        target=allocation,
+        before={
+            "person": allocation.person_id,
+            "percent": allocation.percent,
+            "project": allocation.project_id,
+            "duty": allocation.duty,
+        },
+        department=allocation.person.department,
+    )
+    allocation.delete()
 
 
 RULE_FIELDS = (
@@ -507,7 +707,7 @@ def eligibility_rule_save(*, actor, rule: EligibilityRule) -> EligibilityRule:
     before = None
     if rule.pk:
         before = snapshot(EligibilityRule.objects.select_for_update().get(pk=rule.pk), RULE_FIELDS)
-    _clean(rule)
+    model_validate(rule)
     rule.save()
     audit_entry_create(
         actor=actor,

@@ -7,7 +7,10 @@ from sops.models import Document
 class DocumentFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=DocumentKind.choices)
     status = django_filters.ChoiceFilter(choices=DocumentStatus.choices)
+    involved_department = django_filters.NumberFilter(
+        field_name="involved_departments", help_text="Processes involving this department."
+    )
 
     class Meta:
         model = Document
-        fields = ["department", "owner", "kind", "status"]
+        fields = ["department", "owner", "kind", "status", "involved_department"]

@@ -3,7 +3,7 @@ from rest_framework import serializers
 from departments.api.serializers import OptionalURLField
 from departments.models import Department
 from sops.constants import MAX_REVIEW_INTERVAL_DAYS, DocumentKind, ReviewOutcome
-from sops.models import Document, DocumentReview
+from sops.models import Document, DocumentReview, ProcessAcknowledgement
 
 
 class DocumentSerializer(serializers.ModelSerializer):
@@ -52,3 +52,27 @@ class ReviewSerializer(serializers.ModelSerializer):
         model = DocumentReview
         fields = ["id", "document", "outcome", "material", "notes", "reviewer", "reviewed_at"]
         read_only_fields = ["document", "reviewer", "reviewed_at"]
+
+
+class AcknowledgementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProcessAcknowledgement
+        fields = ["id", "document", "person", "version", "acknowledged_at"]
+        read_only_fields = fields
+
+
+class DepartmentCoverageSerializer(serializers.Serializer):
+    department = serializers.IntegerField(source="department_id")
+    name = serializers.CharField(source="department.name")
+    people = serializers.IntegerField(help_text="Active people of the department.")
+    acknowledged = serializers.IntegerField(help_text="Of them, acknowledged this version.")
+    coverage = serializers.SerializerMethodField(help_text="acknowledged / people, or null.")
+
+    def get_coverage(self, row) -> float | None:
+        return round(row.acknowledged / row.people, 4) if row.people else None
+
+
+class CoverageSerializer(serializers.Serializer):
+    document = serializers.IntegerField()
+    version = serializers.IntegerField()
+    departments = DepartmentCoverageSerializer(many=True)

@@ -5,11 +5,25 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from departments.api.viewsets import GenericViewSet
-from sops.selectors import documents_visible_to
-from sops.services import document_create, document_review_record, document_update
+from departments.errors import DomainError, Forbidden
+from departments.selectors import user_person
+from sops.constants import DocumentKind
+from sops.models import Document
+from sops.selectors import documents_visible_to, process_coverage
+from sops.services import (
+    document_create,
+    document_review_record,
+    document_update,
+    process_acknowledge,
+)
 
 from .filters import DocumentFilter
-from .serializers import DocumentSerializer, ReviewSerializer
+from .serializers import (
+    AcknowledgementSerializer,
+    CoverageSerializer,
+    DocumentSerializer,
+    ReviewSerializer,
+)
 
 
 class DocumentViewSet(
@@ -55,3 +69,37 @@ class DocumentViewSet(
             document=self.get_object(), actor=request.user, **serializer.validated_data
         )
         return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=None,
+        responses={
+            201: AcknowledgementSerializer,
+            200: AcknowledgementSerializer,
+            400: OpenApiTypes.OBJECT,
+            403: OpenApiTypes.OBJECT,
+            409: OpenApiTypes.OBJECT,
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        """The viewer acknowledges the current version of a cross-department process
+        (201; 200 when they already had). A login without a person cannot."""
+        person = user_person(request.user)
+        if person is None:
+            raise Forbidden("Only a login linked to a person can acknowledge a process.")
+        document = self.get_object()
+        known = document.acknowledgements.filter(person=person, version=document.version)
+        code = status.HTTP_200_OK if known.exists() else status.HTTP_201_CREATED
+        acknowledgement = process_acknowledge(document=document, person=person)
+        return Response(AcknowledgementSerializer(acknowledgement).data, status=code)
+
+    @extend_schema(responses={200: CoverageSerializer, 400: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["get"])
+    def coverage(self, request, pk=None):
+        """Who acknowledged the current version, per involved department."""
+        document = self.get_object()
+        if document.kind != DocumentKind.CROSS_DEPARTMENT_PROCESS:
+            raise DomainError("Only cross-department processes have coverage.")
+        rows = process_coverage(Document.objects.filter(pk=document.pk))
+        body = {"document": document.pk, "version": document.version, "departments": rows}
+        return Response(CoverageSerializer(body).data)

@@ -1,14 +1,20 @@
 import django_filters
+from django.utils import timezone
 
 from departments.api.filters import StrictBooleanFilter
 from departments.models import Department, Person, Track
-from techleads.constants import Readiness, TaskStatus, VerdictChoice
+from techleads.constants import Readiness, SessionStatus, Severity, TaskStatus, VerdictChoice
 from techleads.models import (
+    Allocation,
     EligibilityRule,
+    ImprovementProject,
     ImprovementTask,
+    Incident,
     SuccessorCandidate,
     TechLeadAssignment,
+    TechSession,
 )
+from techleads.selectors import overdue
 
 
 class DepartmentFilter(django_filters.FilterSet):
@@ -65,7 +71,58 @@ class SuccessorFilter(django_filters.FilterSet):
 class ImprovementTaskFilter(django_filters.FilterSet):
     department = django_filters.NumberFilter(field_name="project__department")
     status = django_filters.ChoiceFilter(choices=TaskStatus.choices)
+    overdue = StrictBooleanFilter(method="filter_overdue", help_text="Open and past due.")
 
     class Meta:
         model = ImprovementTask
-        fields = ["project", "department", "assignee", "status"]
+        fields = ["project", "department", "assignee", "status", "overdue"]
+
+    def filter_overdue(self, queryset, name, value):
+        late = overdue(queryset, today=timezone.localdate())
+        return late if value else queryset.exclude(pk__in=late.values("pk"))
+
+
+class TechSessionFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=SessionStatus.choices)
+    person = django_filters.NumberFilter(
+        field_name="invites__person", distinct=True, help_text="Sessions this person is invited to."
+    )
+    scheduled_after = django_filters.IsoDateTimeFilter(
+        field_name="scheduled_for", lookup_expr="gte"
+    )
+    scheduled_before = django_filters.IsoDateTimeFilter(
+        field_name="scheduled_for", lookup_expr="lt"
+    )
+
+    class Meta:
+        model = TechSession
+        fields = ["department", "presenter", "status", "person"]
+
+
+class ImprovementProjectFilter(django_filters.FilterSet):
+    active = StrictBooleanFilter(field_name="is_active")
+
+    class Meta:
+        model = ImprovementProject
+        fields = ["department", "owner", "active", "jira_key"]
+
+
+class AllocationFilter(django_filters.FilterSet):
+    department = django_filters.NumberFilter(field_name="person__department")
+    on = django_filters.DateFilter(method="filter_on", help_text="Allocations covering this day.")
+
+    class Meta:
+        model = Allocation
+        fields = ["person", "department", "project"]
+
+    def filter_on(self, queryset, name, value):
+        return queryset.filter(period_start__lte=value, period_end__gte=value)
+
+
+class IncidentFilter(django_filters.FilterSet):
+    severity = django_filters.ChoiceFilter(choices=Severity.choices)
+    open = StrictBooleanFilter(field_name="resolved_at", lookup_expr="isnull")
+
+    class Meta:
+        model = Incident
+        fields = ["department", "severity", "handled_by", "open"]

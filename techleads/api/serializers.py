@@ -1,14 +1,22 @@
+from django.utils import timezone
 from rest_framework import serializers
 
 from departments.api.serializers import OptionalURLField, PersonSerializer
 from departments.models import Department, Person
-from techleads.constants import Readiness
+from techleads.constants import OPEN_TASK_STATUSES, Readiness, SessionStatus, Severity, TaskStatus
 from techleads.models import (
+    Allocation,
     EligibilityRule,
+    ImprovementProject,
     ImprovementTask,
+    Incident,
     SuccessorCandidate,
     TechLeadAssignment,
+    TechSession,
+    TechSessionInvite,
 )
+
+ACTIVE_PEOPLE = Person.objects.filter(is_active=True)
 
 
 class EligibilitySerializer(serializers.Serializer):
@@ -104,8 +112,19 @@ class EscalationQuerySerializer(serializers.Serializer):
 
 
 class ImprovementTaskSerializer(serializers.ModelSerializer):
+    """Writable fields go to improvement_task_create/update; Jira-synced ones are read-only."""
+
     department = serializers.IntegerField(source="project.department_id", read_only=True)
+    status = serializers.ChoiceField(choices=TaskStatus.choices, required=False)
     jira_url = OptionalURLField(read_only=True)
+    overdue = serializers.SerializerMethodField()
+
+    def get_overdue(self, task) -> bool:
+        return bool(
+            task.due_date
+            and task.status in OPEN_TASK_STATUSES
+            and task.due_date < timezone.localdate()
+        )
 
     class Meta:
         model = ImprovementTask
@@ -120,12 +139,170 @@ class ImprovementTaskSerializer(serializers.ModelSerializer):
             "due_date",
             "jira_issue_key",
             "jira_url",
+            "overdue",
             "completed_at",
             "updated_at",
         ]
-        read_only_fields = fields
+        read_only_fields = ["owner", "jira_issue_key", "completed_at", "updated_at"]
+        extra_kwargs = {"assignee": {"queryset": ACTIVE_PEOPLE}}
 
 
 class JiraSyncResultSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=["created", "updated", "unchanged"])
     task = ImprovementTaskSerializer()
+
+
+class TechSessionInviteSerializer(serializers.ModelSerializer):
+    full_name = serializers.CharField(source="person.full_name", read_only=True)
+
+    class Meta:
+        model = TechSessionInvite
+        fields = ["person", "full_name", "mandatory", "attendance"]
+        read_only_fields = fields
+
+
+class TechSessionSerializer(serializers.ModelSerializer):
+    """Created by tech_session_schedule (with `invitees` and `mandatory` person ids)."""
+
+    status = serializers.ChoiceField(choices=SessionStatus.choices, read_only=True)
+    link = OptionalURLField(help_text="Recording or slides.")
+    invites = TechSessionInviteSerializer(many=True, read_only=True)
+    invitees = serializers.PrimaryKeyRelatedField(
+        queryset=ACTIVE_PEOPLE, many=True, write_only=True, required=False
+    )
+    mandatory = serializers.PrimaryKeyRelatedField(
+        queryset=ACTIVE_PEOPLE,
+        many=True,
+        write_only=True,
+        required=False,
+        help_text="Invitees who must attend.",
+    )
+
+    class Meta:
+        model = TechSession
+        fields = [
+            "id",
+            "department",
+            "topic",
+            "presenter",
+            "status",
+            "scheduled_for",
+            "link",
+            "invites",
+            "invitees",
+            "mandatory",
+            "created_at",
+        ]
+        read_only_fields = ["created_at"]
+        extra_kwargs = {"presenter": {"queryset": ACTIVE_PEOPLE}}
+
+
+class TechSessionRecordSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=[SessionStatus.COMPLETED, SessionStatus.CANCELLED],
+        help_text="completed or cancelled.",
+    )
+    present = serializers.PrimaryKeyRelatedField(
+        queryset=Person.objects.all(),
+        many=True,
+        required=False,
+        help_text="Invitees who attended; the other invitees are marked absent.",
+    )
+    link = OptionalURLField(help_text="Recording or slides (keeps the current one if blank).")
+
+
+class ImprovementProjectSerializer(serializers.ModelSerializer):
+    open_tasks = serializers.IntegerField(read_only=True)
+    overdue_tasks = serializers.IntegerField(read_only=True)
+    done_tasks = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = ImprovementProject
+        fields = [
+            "id",
+            "department",
+            "name",
+            "description",
+            "owner",
+            "jira_key",
+            "is_active",
+            "open_tasks",
+            "overdue_tasks",
+            "done_tasks",
+            "created_at",
+        ]
+        read_only_fields = ["created_at"]
+        extra_kwargs = {
+            "owner": {"queryset": ACTIVE_PEOPLE, "help_text": "Default: the acting Tech Lead."},
+            "jira_key": {"help_text": "The Jira project key that Jira payloads name."},
+        }
+        validators = []  # the service validates the unique Jira key and reports its field
+
+
+class AllocationSerializer(serializers.ModelSerializer):
+    department = serializers.IntegerField(source="person.department_id", read_only=True)
+
+    class Meta:
+        model = Allocation
+        fields = [
+            "id",
+            "person",
+            "department",
+            "project",
+            "duty",
+            "percent",
+            "period_start",
+            "period_end",
+        ]
+        extra_kwargs = {
+            "percent": {"min_value": 1, "max_value": 100},
+            "duty": {"help_text": "An operational duty (when there is no project)."},
+        }
+
+
+class CapacitySerializer(serializers.Serializer):
+    person = serializers.IntegerField(source="id")
+    full_name = serializers.CharField()
+    allocated_percent = serializers.IntegerField()
+    unallocated_percent = serializers.IntegerField()
+    over_allocated = serializers.BooleanField()
+    under_allocated = serializers.BooleanField()
+
+
+class CapacityQuerySerializer(serializers.Serializer):
+    period_start = serializers.DateField(required=False)
+    period_end = serializers.DateField(required=False)
+
+    def validate(self, data):
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            raise serializers.ValidationError(
+                {"period_end": "The period cannot end before it starts."}
+            )
+        return data
+
+
+class IncidentSerializer(serializers.ModelSerializer):
+    severity = serializers.ChoiceField(choices=Severity.choices)
+    postmortem_url = OptionalURLField()
+    is_open = serializers.SerializerMethodField()
+
+    def get_is_open(self, incident) -> bool:
+        return incident.resolved_at is None
+
+    class Meta:
+        model = Incident
+        fields = [
+            "id",
+            "department",
+            "title",
+            "severity",
+            "started_at",
+            "resolved_at",
+            "handled_by",
+            "postmortem_url",
+            "is_open",
+            "created_at",
+        ]
+        read_only_fields = ["created_at"]
+        extra_kwargs = {"handled_by": {"queryset": ACTIVE_PEOPLE}}

@@ -25,7 +25,6 @@ from departments.services import (
 )
 from techleads.models import (
     EligibilityRule,
-    ImprovementTask,
     SuccessorCandidate,
     TechLeadAssignment,
 )
@@ -35,7 +34,9 @@ from techleads.selectors import (
     departments_with_lead,
     escalation_annotated,
     lead_of,
+    month_bounds,
     people_visible_to,
+    people_with_capacity,
     people_with_eligibility,
     person_eligibility,
     rules_by_id,
@@ -45,7 +46,6 @@ from techleads.services import (
     assignment_end,
     assignment_hand_over,
     eligibility_rule_save,
-    improvement_task_upsert_from_jira,
     successor_nominate,
     successor_remove,
 )
@@ -55,14 +55,14 @@ from .serializers import (
     AssignInputSerializer,
     AssignmentSerializer,
     CandidateSerializer,
+    CapacityQuerySerializer,
+    CapacitySerializer,
     EligibilityRuleSerializer,
     EligibilitySerializer,
     EndInputSerializer,
     EscalationQuerySerializer,
     EscalationSerializer,
     HandOverInputSerializer,
-    ImprovementTaskSerializer,
-    JiraSyncResultSerializer,
     SuccessorSerializer,
 )
 
@@ -124,6 +124,35 @@ def validated(serializer_class, request, **kwargs) -> dict:
     serializer = serializer_class(data=request.data, **kwargs)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
+
+
+AT = OpenApiParameter("at", OpenApiTypes.DATETIME, description="Who was it then (default: now).")
+
+
+def _escalation_time(request):
+    query = EscalationQuerySerializer(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    return query.validated_data.get("at") or timezone.now()
+
+
+def _escalation_rows(departments, at) -> list[dict]:
+    """Escalation answers for annotated departments; their people in one more query."""
+    departments = list(departments)
+    ids = {d.escalation_person_id for d in departments} - {None}
+    people = Person.objects.in_bulk(ids)
+    return [
+        {
+            "department": d.pk,
+            "at": at,
+            "role": d.escalation_role,
+            "person": (
+                PersonSerializer(people[d.escalation_person_id]).data
+                if d.escalation_person_id
+                else None
+            ),
+        }
+        for d in departments
+    ]
 
 
 class DepartmentViewSet(
@@ -193,26 +222,51 @@ class DepartmentViewSet(
         )
         return Response(AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "at", OpenApiTypes.DATETIME, description="Who was it then (default: now)."
-            )
-        ],
-        responses={200: EscalationSerializer},
-    )
+    @extend_schema(parameters=[AT], responses={200: EscalationSerializer})
     @action(detail=True, methods=["get"])
     def escalation(self, request, pk=None):
         """Who to call now: the Tech Lead, else a ready successor, else the manager."""
         department = self.get_object()
-        query = EscalationQuerySerializer(data=request.query_params)
+        at = _escalation_time(request)
+        rows = escalation_annotated(Department.objects.filter(pk=department.pk), at=at)
+        return Response(_escalation_rows(rows, at)[0])
+
+    @extend_schema(
+        operation_id="v1_departments_escalation_list",
+        parameters=[AT],
+        responses={200: paginated(EscalationSerializer)},
+        filters=False,
+    )
+    @action(detail=False, methods=["get"], url_path="escalation", url_name="escalation-list")
+    def escalation_list(self, request):
+        """The escalation point of every department in scope (an on-call sheet), in SQL."""
+        at = _escalation_time(request)
+        departments = escalation_annotated(departments_visible_to(request.user), at=at)
+        page = self.paginate_queryset(departments.order_by("name", "id"))
+        return self.get_paginated_response(_escalation_rows(page, at))
+
+    @extend_schema(
+        parameters=[CapacityQuerySerializer],
+        responses={200: paginated(CapacitySerializer)},
+        filters=False,
+    )
+    @action(detail=True, methods=["get"])
+    def capacity(self, request, pk=None):
+        """Each active member's allocated share of the period (default: this month), with
+        over-allocation (above 100%) and unallocated capacity flagged."""
+        department = self.get_object()
+        query = CapacityQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        at = query.validated_data.get("at") or timezone.now()
-        row = escalation_annotated(Department.objects.filter(pk=department.pk), at=at).get()
-        person = Person.objects.filter(pk=row.escalation_person_id).first()
-        data = {"department": department.pk, "at": at, "role": row.escalation_role}
-        data["person"] = PersonSerializer(person).data if person else None
-        return Response(data)
+        start, end = month_bounds(timezone.localdate())
+        start = query.validated_data.get("period_start", start)
+        end = query.validated_data.get("period_end", max(start, end))
+        people = people_with_capacity(
+            people_visible_to(request.user).filter(department=department, is_active=True),
+            period_start=start,
+            period_end=end,
+        ).order_by("full_name", "id")
+        page = self.paginate_queryset(people)
+        return self.get_paginated_response(CapacitySerializer(page, many=True).data)
 
 
 class PersonViewSet(
@@ -407,64 +461,3 @@ class SuccessorViewSet(
 
     def perform_destroy(self, instance):
         successor_remove(candidate=instance, actor=self.request.user)
-
-
-class ImprovementTaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewSet):
-    """Process Improvement tasks of the departments in the viewer's scope."""
-
-    serializer_class = ImprovementTaskSerializer
-    filterset_class = filters.ImprovementTaskFilter
-    ordering_fields = ["due_date", "updated_at", "id"]
-    ordering = ["due_date", "id"]
-
-    def get_queryset(self):
-        visible = departments_visible_to(self.request.user).values("pk")
-        return ImprovementTask.objects.filter(project__department__in=visible).select_related(
-            "project"
-        )
-
-    @extend_schema(
-        request=OpenApiTypes.OBJECT,
-        responses={
-            201: JiraSyncResultSerializer,
-            200: JiraSyncResultSerializer,
-            400: OpenApiTypes.OBJECT,
-            401: OpenApiTypes.OBJECT,
-            403: OpenApiTypes.OBJECT,
-        },
-        examples=[
-            OpenApiExample(
-                "Jira webhook",
-                request_only=True,
-                value={
-                    "webhookEvent": "jira:issue_updated",
-                    "issue": {
-                        "key": "PLAT-7",
-                        "self": "https://jira.example.com/rest/api/2/issue/10007",
-                        "fields": {
-                            "summary": "Automate the release checklist",
-                            "project": {"key": "PLAT"},
-                            "status": {
-                                "name": "In Progress",
-                                "statusCategory": {"key": "indeterminate"},
-                            },
-                            "duedate": "2026-12-15",
-                            "assignee": {"emailAddress": "ian@example.com"},
-                        },
-                    },
-                },
-            )
-        ],
-        description=(
-            "Upsert a task from a Jira issue payload (a webhook body or a REST issue), by "
-            "issue key. Redelivering the same payload changes nothing (`unchanged`); an "
-            "unknown project key or assignee is a 400 naming the field. Needs the token of "
-            "an integration login (group Integrations) or HR."
-        ),
-    )
-    @action(detail=False, methods=["post"], permission_classes=[IsIntegrationOrHR])
-    def jira(self, request):
-        result = improvement_task_upsert_from_jira(actor=request.user, payload=request.data)
-        code = status.HTTP_201_CREATED if result.outcome == "created" else status.HTTP_200_OK
-        body = {"outcome": result.outcome, "task": ImprovementTaskSerializer(result.task).data}
-        return Response(body, status=code)
