@@ -1,8 +1,9 @@
 from django import forms
 
-from departments.models import Person, Track
+from departments.models import Department, Person, Track
 from sops.constants import DocumentKind, DocumentStatus, ReviewOutcome
-from techleads.constants import Readiness, VerdictChoice
+from techleads.constants import Readiness, SessionStatus, Severity, TaskStatus, VerdictChoice
+from techleads.models import ImprovementProject
 from techleads.selectors import people_with_eligibility
 
 
@@ -98,3 +99,151 @@ class DepartmentFilter(forms.Form):
     lead = forms.ChoiceField(
         choices=[("", "Any"), ("yes", "Has a Tech Lead"), ("no", "No Tech Lead")], required=False
     )
+
+
+# The rest of the role's work ----------------------------------------------------------
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class PersonField(forms.ModelChoiceField):
+    def label_from_instance(self, person):
+        return person.full_name
+
+
+class PeopleField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, person):
+        return person.full_name
+
+
+class DepartmentField(forms.ModelChoiceField):
+    def label_from_instance(self, department):
+        return department.name
+
+
+class ScopedForm(forms.Form):
+    """A form whose department and people choices are the ones the viewer may act on."""
+
+    def __init__(self, *args, departments=None, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, DepartmentField) and departments is not None:
+                field.queryset = departments.order_by("name")
+            if isinstance(field, (PersonField, PeopleField)) and people is not None:
+                field.queryset = people.filter(is_active=True).order_by("full_name")
+
+
+class SessionForm(ScopedForm):
+    department = DepartmentField(queryset=Department.objects.none())
+    topic = forms.CharField(max_length=300)
+    scheduled_for = forms.DateTimeField(widget=DateTimeInput())
+    presenter = PersonField(queryset=Person.objects.none(), required=False)
+    link = forms.URLField(max_length=500, required=False, label="Slides or recording")
+    invitees = PeopleField(queryset=Person.objects.none(), required=False)
+    mandatory = PeopleField(
+        queryset=Person.objects.none(), required=False, help_text="Invitees who must attend."
+    )
+
+
+class RecordSessionForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[(SessionStatus.COMPLETED, "Held"), (SessionStatus.CANCELLED, "Cancelled")]
+    )
+    present = forms.ModelMultipleChoiceField(
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Invitees not ticked are recorded absent.",
+    )
+    link = forms.URLField(max_length=500, required=False, label="Slides or recording")
+
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].queryset = Person.objects.filter(
+            session_invites__session=session
+        ).order_by("full_name")
+        self.fields["present"].label_from_instance = lambda person: person.full_name
+
+
+class TaskForm(ScopedForm):
+    project = forms.ModelChoiceField(queryset=ImprovementProject.objects.none())
+    title = forms.CharField(max_length=300)
+    assignee = PersonField(queryset=Person.objects.none(), required=False)
+    due_date = forms.DateField(widget=DateInput(), required=False)
+
+    def __init__(self, *args, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects.order_by("name")
+
+
+class TaskStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=TaskStatus.choices)
+
+
+class AllocationForm(ScopedForm):
+    person = PersonField(queryset=Person.objects.none())
+    project = forms.ModelChoiceField(queryset=ImprovementProject.objects.none(), required=False)
+    duty = forms.CharField(max_length=200, required=False, help_text="Or an operational duty.")
+    percent = forms.IntegerField(min_value=1, max_value=100)
+    period_start = forms.DateField(widget=DateInput())
+    period_end = forms.DateField(widget=DateInput())
+
+    def __init__(self, *args, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects.order_by("name")
+
+
+class IncidentForm(ScopedForm):
+    department = DepartmentField(queryset=Department.objects.none())
+    title = forms.CharField(max_length=300)
+    severity = forms.ChoiceField(choices=Severity.choices)
+    started_at = forms.DateTimeField(widget=DateTimeInput())
+    handled_by = PersonField(queryset=Person.objects.none(), required=False)
+    postmortem_url = forms.URLField(max_length=500, required=False, label="Post-mortem")
+
+
+class ResolveForm(forms.Form):
+    postmortem_url = forms.URLField(max_length=500, required=False, label="Post-mortem")
+
+
+class SessionFilter(forms.Form):
+    department = forms.IntegerField(required=False, widget=forms.Select)
+    status = forms.ChoiceField(choices=_choices(SessionStatus.choices), required=False)
+
+
+class TaskFilter(forms.Form):
+    department = forms.IntegerField(required=False, widget=forms.Select)
+    status = forms.ChoiceField(choices=_choices(TaskStatus.choices), required=False)
+    overdue = forms.BooleanField(required=False, label="Overdue only")
+
+
+class CapacityFilter(forms.Form):
+    department = forms.IntegerField(required=False, widget=forms.Select)
+    period_start = forms.DateField(required=False, widget=DateInput(), label="From")
+    period_end = forms.DateField(required=False, widget=DateInput(), label="To")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", "The period cannot end before it starts.")
+        return data
+
+
+class IncidentFilter(forms.Form):
+    department = forms.IntegerField(required=False, widget=forms.Select)
+    severity = forms.ChoiceField(choices=_choices(Severity.choices), required=False)
+    open = forms.BooleanField(required=False, label="Open only")
+
+
+class ProcessFilter(forms.Form):
+    department = forms.IntegerField(required=False, widget=forms.Select, label="Involving")

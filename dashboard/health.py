@@ -107,6 +107,15 @@ class DepartmentHealth:
     department: Department
     health: HealthScore
 
+    @property
+    def sessions_last_quarter(self) -> int:
+        return self.department.h_sessions_quarter
+
+    @property
+    def explained(self) -> list[tuple]:
+        """(component, dashboard page behind it) for each component."""
+        return [(c, component_links(self.department.pk, c.key)[1]) for c in self.health.components]
+
 
 def department_health(department: Department) -> HealthScore:
     """The score of a department annotated by departments_with_health_inputs."""

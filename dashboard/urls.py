@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from . import responsibilities as work
 from . import views
 
 app_name = "dashboard"
@@ -22,4 +23,19 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read/", views.inbox_read, name="inbox_read"),
     path("role-changes/", views.role_changes, name="role_changes"),
+    path("sessions/", work.sessions, name="sessions"),
+    path("sessions/new/", work.session_schedule, name="session_schedule"),
+    path("sessions/<int:pk>/", work.session_detail, name="session"),
+    path("sessions/<int:pk>/record/", work.session_record, name="session_record"),
+    path("improvement/", work.improvement, name="improvement"),
+    path("improvement/tasks/new/", work.task_create, name="task_create"),
+    path("improvement/tasks/<int:pk>/status/", work.task_status, name="task_status"),
+    path("capacity/", work.capacity, name="capacity"),
+    path("capacity/allocations/new/", work.allocation_create, name="allocation_create"),
+    path("capacity/allocations/<int:pk>/delete/", work.allocation_delete, name="allocation_delete"),
+    path("incidents/", work.incidents, name="incidents"),
+    path("incidents/new/", work.incident_create, name="incident_create"),
+    path("incidents/<int:pk>/resolve/", work.incident_resolve, name="incident_resolve"),
+    path("processes/", work.processes, name="processes"),
+    path("processes/<int:pk>/acknowledge/", work.process_ack, name="process_ack"),
 ]

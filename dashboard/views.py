@@ -1,6 +1,7 @@
 """Dashboard pages. Each is scoped to the viewer (out of scope is a 404), reads through
 selectors, and writes only through services."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -9,23 +10,28 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from departments.errors import DomainError
-from departments.models import AuditEntry, Department
-from departments.selectors import user_is_hr
+from departments.models import AuditEntry, Department, Person
+from departments.selectors import count_subquery, user_is_hr
 from sops.selectors import can_review_document, documents_visible_to
 from sops.services import document_review_record
+from techleads.constants import SessionStatus
+from techleads.models import Incident
 from techleads.selectors import (
     active_assignments,
     annotated_verdict,
     can_manage_department,
     current_assignment,
     departments_visible_to,
+    escalation_annotated,
     lead_of,
     people_visible_to,
     people_with_eligibility,
     rules_by_id,
+    sessions_visible_to,
 )
 from techleads.services import (
     assignment_create,
@@ -35,11 +41,12 @@ from techleads.services import (
 )
 
 from . import forms
-from .health import department_health, departments_with_health_inputs
+from .health import DepartmentHealth, department_health, departments_with_health_inputs
 from .selectors import department_rows, notifications_for, overview
 from .services import notifications_mark_read
 
 PAGE_SIZE = 25
+ROLE_LABELS = {"tech_lead": "Tech Lead", "successor": "ready successor", "manager": "manager"}
 
 
 def department_for_user(request, pk):
@@ -97,15 +104,35 @@ def department_page(request, department, **bound_forms):
     people = people_with_eligibility(
         people_visible_to(request.user).filter(department=department)
     ).order_by("-is_active", "full_name")
-    inputs = departments_with_health_inputs(Department.objects.filter(pk=department.pk))
+    now = timezone.now()
+    one = Department.objects.filter(pk=department.pk)
+    # Health inputs, escalation point and open incidents: one query.
+    annotated = (
+        escalation_annotated(departments_with_health_inputs(one, now=now))
+        .annotate(
+            open_incidents=count_subquery(
+                Incident.objects.filter(department=OuterRef("pk"), resolved_at__isnull=True),
+                group_by="department",
+            )
+        )
+        .get()
+    )
+    escalation_person = Person.objects.filter(pk=annotated.escalation_person_id).first()
     context = {
-        "department": department,
+        "department": annotated,
         "lead": lead_of(department),
         "history": department.tech_lead_assignments.select_related("person", "assigned_by"),
         "successors": department.successor_candidates.select_related("person"),
         "people": [(p, annotated_verdict(p, rules)) for p in people],
         "documents": department.documents.select_related("owner").order_by("status", "title"),
-        "health": department_health(inputs.get()),
+        "health": DepartmentHealth(department=annotated, health=department_health(annotated)),
+        "escalation": escalation_person,
+        "escalation_role": ROLE_LABELS.get(annotated.escalation_role, ""),
+        "sessions_target": settings.TECH_SESSIONS_PER_QUARTER,
+        "next_session": sessions_visible_to(request.user)
+        .filter(department=department, status=SessionStatus.SCHEDULED, scheduled_for__gte=now)
+        .order_by("scheduled_for")
+        .first(),
         "is_hr": user_is_hr(request.user),
         "can_nominate": can_manage_department(request.user, department),
         "lead_form": forms.LeadForm(department=department),

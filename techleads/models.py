@@ -5,7 +5,15 @@ from django.utils import timezone
 
 from departments.models import Department, Person, Track
 
-from .constants import Attendance, Readiness, SessionStatus, Severity, TaskStatus, VerdictChoice
+from .constants import (
+    OPEN_TASK_STATUSES,
+    Attendance,
+    Readiness,
+    SessionStatus,
+    Severity,
+    TaskStatus,
+    VerdictChoice,
+)
 
 
 class EligibilityRule(models.Model):
@@ -281,6 +289,10 @@ class ImprovementTask(models.Model):
 
     def __str__(self):
         return self.title
+
+    def is_overdue(self, today) -> bool:
+        """Open and past its due date (the SQL twin is selectors.overdue)."""
+        return bool(self.due_date and self.status in OPEN_TASK_STATUSES and self.due_date < today)
 
 
 class Allocation(models.Model):

@@ -189,6 +189,20 @@ def people_visible_to(user) -> QuerySet[Person]:
     return Person.objects.filter(Q(pk=person.pk) | Q(department__manager=person) | Q(Exists(led)))
 
 
+def departments_led_by(user, *, or_managed: bool = False) -> QuerySet[Department]:
+    """Where the viewer may run the role's work: HR everywhere, a Tech Lead in their
+    department (and, `or_managed`, a manager in theirs: incidents)."""
+    if user_is_hr(user):
+        return Department.objects.all()
+    person = user_person(user)
+    if person is None:
+        return Department.objects.none()
+    scope = Q(pk__in=lead_department_ids(person))
+    if or_managed:
+        scope |= Q(manager=person)
+    return Department.objects.filter(scope)
+
+
 def can_manage_department(user, department: Department) -> bool:
     """HR, or the department's manager (nominating successors)."""
     if user_is_hr(user):

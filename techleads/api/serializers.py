@@ -3,7 +3,7 @@ from rest_framework import serializers
 
 from departments.api.serializers import OptionalURLField, PersonSerializer
 from departments.models import Department, Person
-from techleads.constants import OPEN_TASK_STATUSES, Readiness, SessionStatus, Severity, TaskStatus
+from techleads.constants import Readiness, SessionStatus, Severity, TaskStatus
 from techleads.models import (
     Allocation,
     EligibilityRule,
@@ -120,11 +120,7 @@ class ImprovementTaskSerializer(serializers.ModelSerializer):
     overdue = serializers.SerializerMethodField()
 
     def get_overdue(self, task) -> bool:
-        return bool(
-            task.due_date
-            and task.status in OPEN_TASK_STATUSES
-            and task.due_date < timezone.localdate()
-        )
+        return task.is_overdue(timezone.localdate())
 
     class Meta:
         model = ImprovementTask

@@ -1,0 +1,438 @@
+"""Dashboard pages of the rest of the role's work: tech sessions, improvement work,
+capacity, incidents and cross-department processes.
+
+Lists are scoped to the viewer (an object out of scope is a 404); each form is offered
+only where the viewer's role may use it, and every write goes through one service, whose
+refusal is shown on the re-rendered page with nothing written.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from departments.errors import DomainError
+from departments.selectors import user_person
+from sops.models import Document
+from sops.selectors import live_processes, process_coverage, processes_pending_for
+from sops.services import process_acknowledge
+from techleads.constants import Attendance, SessionStatus
+from techleads.models import Allocation
+from techleads.selectors import (
+    allocations_visible_to,
+    can_lead_department,
+    departments_led_by,
+    departments_visible_to,
+    escalation_annotated,
+    incidents_visible_to,
+    month_bounds,
+    overdue,
+    people_visible_to,
+    people_with_capacity,
+    projects_visible_to,
+    sessions_visible_to,
+    tasks_visible_to,
+)
+from techleads.services import (
+    allocation_remove,
+    allocation_set,
+    improvement_task_create,
+    improvement_task_update,
+    incident_record,
+    incident_update,
+    tech_session_record,
+    tech_session_schedule,
+)
+
+from . import forms
+from .views import page_of
+
+
+def _department_filter(form, user):
+    """Offer the departments in the viewer's scope as the filter's choices."""
+    departments = departments_visible_to(user).order_by("name")
+    form.fields["department"].widget.choices = [("", "Any")] + [(d.pk, d.name) for d in departments]
+    return form
+
+
+def _filtered(form, queryset, lookups: dict):
+    """Apply the valid filter values; a malformed value (bad date, unknown choice) is shown
+    next to its field and filters nothing."""
+    if form.is_valid():
+        for name, lookup in lookups.items():
+            if form.cleaned_data.get(name) not in (None, "", False):
+                queryset = queryset.filter(**{lookup: form.cleaned_data[name]})
+    return queryset
+
+
+def _perform(request, form, perform, success) -> bool:
+    """Validate, call the service; its refusal becomes a form error. True when done."""
+    if not form.is_valid():
+        return False
+    try:
+        result = perform(form.cleaned_data)
+    except DomainError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return False
+    messages.success(request, success(result))
+    return True
+
+
+# Tech sessions ------------------------------------------------------------------------
+
+
+def _session_form(request, data=None):
+    led = departments_led_by(request.user)
+    if not led.exists():
+        return None
+    people = people_visible_to(request.user)
+    return forms.SessionForm(data, departments=led, people=people)
+
+
+@login_required
+def sessions(request, session_form=None):
+    form = _department_filter(forms.SessionFilter(request.GET or None), request.user)
+    queryset = _filtered(
+        form,
+        sessions_visible_to(request.user),
+        {"department": "department_id", "status": "status"},
+    )
+    rows = queryset.select_related("department", "presenter").annotate(
+        invited_count=Count("invites"),
+        present_count=Count("invites", filter=Q(invites__attendance=Attendance.PRESENT)),
+    )
+    page = page_of(request, rows.order_by("-scheduled_for", "-id"))
+    context = {
+        "form": form,
+        "page": page,
+        "session_form": session_form or _session_form(request),
+        "active": "sessions",
+    }
+    return render(request, "dashboard/sessions.html", context)
+
+
+@require_POST
+@login_required
+def session_schedule(request):
+    form = _session_form(request, request.POST)
+    if form is None:
+        raise PermissionDenied("Only HR and Tech Leads schedule tech sessions.")
+    done = _perform(
+        request,
+        form,
+        lambda data: tech_session_schedule(actor=request.user, **data),
+        lambda session: f"Scheduled “{session.topic}”.",
+    )
+    if done:
+        return redirect("dashboard:sessions")
+    return sessions(request, session_form=form)
+
+
+def _session_for_user(request, pk):
+    return get_object_or_404(
+        sessions_visible_to(request.user).select_related("department", "presenter"), pk=pk
+    )
+
+
+@login_required
+def session_detail(request, pk, record_form=None):
+    session = _session_for_user(request, pk)
+    can_record = (
+        can_lead_department(request.user, session.department)
+        and session.status == SessionStatus.SCHEDULED
+    )
+    context = {
+        "session": session,
+        "invites": session.invites.select_related("person").order_by("person__full_name"),
+        "record_form": record_form
+        or (forms.RecordSessionForm(session=session) if can_record else None),
+        "active": "sessions",
+    }
+    return render(request, "dashboard/session_detail.html", context)
+
+
+@require_POST
+@login_required
+def session_record(request, pk):
+    session = _session_for_user(request, pk)
+    if not can_lead_department(request.user, session.department):
+        raise PermissionDenied("Only HR and the department's Tech Lead record its sessions.")
+    form = forms.RecordSessionForm(request.POST, session=session)
+    done = _perform(
+        request,
+        form,
+        lambda data: tech_session_record(actor=request.user, session=session, **data),
+        lambda s: f"Recorded as {s.get_status_display().lower()}.",
+    )
+    if done:
+        return redirect("dashboard:session", pk=session.pk)
+    return session_detail(request, pk, record_form=form)
+
+
+# Process improvement ------------------------------------------------------------------
+
+
+def _task_form(request, data=None):
+    led = departments_led_by(request.user)
+    projects = projects_visible_to(request.user, today=timezone.localdate()).filter(
+        department__in=led.values("pk"), is_active=True
+    )
+    if not projects.exists():
+        return None
+    return forms.TaskForm(data, projects=projects, people=people_visible_to(request.user))
+
+
+@login_required
+def improvement(request, task_form=None):
+    today = timezone.localdate()
+    form = _department_filter(forms.TaskFilter(request.GET or None), request.user)
+    tasks = _filtered(
+        form,
+        tasks_visible_to(request.user),
+        {"department": "project__department_id", "status": "status"},
+    )
+    if form.is_valid() and form.cleaned_data["overdue"]:
+        tasks = overdue(tasks, today=today)
+    tasks = tasks.select_related("project__department", "assignee").order_by("due_date", "id")
+    projects = _filtered(
+        form,
+        projects_visible_to(request.user, today=today),
+        {"department": "department_id"},
+    ).select_related("department", "owner")
+    me = user_person(request.user)
+    led = set(departments_led_by(request.user).values_list("pk", flat=True))
+    page = page_of(request, tasks)
+    rows = [
+        (
+            task,
+            task.is_overdue(today),
+            task.project.department_id in led or (me is not None and task.assignee_id == me.pk),
+        )
+        for task in page.object_list
+    ]
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "projects": projects.order_by("department__name", "name"),
+        "task_form": task_form or _task_form(request),
+        "status_choices": forms.TaskStatusForm().fields["status"].choices,
+        "active": "improvement",
+    }
+    return render(request, "dashboard/improvement.html", context)
+
+
+@require_POST
+@login_required
+def task_create(request):
+    form = _task_form(request, request.POST)
+    if form is None:
+        raise PermissionDenied("Only HR and Tech Leads delegate improvement tasks.")
+    done = _perform(
+        request,
+        form,
+        lambda data: improvement_task_create(actor=request.user, **data),
+        lambda task: f"Delegated “{task.title}”.",
+    )
+    return redirect("dashboard:improvement") if done else improvement(request, task_form=form)
+
+
+@require_POST
+@login_required
+def task_status(request, pk):
+    task = get_object_or_404(tasks_visible_to(request.user), pk=pk)
+    form = forms.TaskStatusForm(request.POST)
+    done = _perform(
+        request,
+        form,
+        lambda data: improvement_task_update(actor=request.user, task=task, **data),
+        lambda t: f"“{t.title}” is now {t.get_status_display().lower()}.",
+    )
+    if not done:
+        for error in form.errors.values():
+            messages.error(request, " ".join(error))
+    return redirect("dashboard:improvement")
+
+
+# Capacity -----------------------------------------------------------------------------
+
+
+def _allocation_form(request, data=None):
+    led = departments_led_by(request.user)
+    if not led.exists():
+        return None
+    projects = projects_visible_to(request.user, today=timezone.localdate()).filter(
+        department__in=led.values("pk"), is_active=True
+    )
+    people = people_visible_to(request.user).filter(department__in=led.values("pk"))
+    return forms.AllocationForm(data, projects=projects, people=people)
+
+
+@login_required
+def capacity(request, allocation_form=None):
+    form = _department_filter(forms.CapacityFilter(request.GET or None), request.user)
+    start, end = month_bounds(timezone.localdate())
+    people = people_visible_to(request.user).filter(is_active=True, department__isnull=False)
+    if form.is_valid():
+        data = form.cleaned_data
+        start = data["period_start"] or start
+        end = data["period_end"] or max(start, end)
+        if data["department"]:
+            people = people.filter(department_id=data["department"])
+    allocations = Allocation.objects.filter(
+        period_start__lte=end, period_end__gte=start
+    ).select_related("project")
+    people = (
+        people_with_capacity(people, period_start=start, period_end=end)
+        .select_related("department")
+        .prefetch_related(Prefetch("allocations", queryset=allocations, to_attr="in_period"))
+        .order_by("-over_allocated", "department__name", "full_name", "id")
+    )
+    led = set(departments_led_by(request.user).values_list("pk", flat=True))
+    context = {
+        "form": form,
+        "page": page_of(request, people),
+        "period": (start, end),
+        "led": led,
+        "allocation_form": allocation_form or _allocation_form(request),
+        "active": "capacity",
+    }
+    return render(request, "dashboard/capacity.html", context)
+
+
+@require_POST
+@login_required
+def allocation_create(request):
+    form = _allocation_form(request, request.POST)
+    if form is None:
+        raise PermissionDenied("Only HR and Tech Leads distribute capacity.")
+    done = _perform(
+        request,
+        form,
+        lambda data: allocation_set(actor=request.user, **data),
+        lambda a: f"Allocated {a.percent}% of {a.person.full_name}.",
+    )
+    return redirect("dashboard:capacity") if done else capacity(request, allocation_form=form)
+
+
+@require_POST
+@login_required
+def allocation_delete(request, pk):
+    allocation = get_object_or_404(allocations_visible_to(request.user), pk=pk)
+    try:
+        allocation_remove(actor=request.user, allocation=allocation)
+    except DomainError as exc:
+        raise PermissionDenied(exc.message) from exc
+    messages.success(request, "Allocation removed.")
+    return redirect("dashboard:capacity")
+
+
+# Incidents ----------------------------------------------------------------------------
+
+
+def _incident_form(request, data=None):
+    scope = departments_led_by(request.user, or_managed=True)
+    if not scope.exists():
+        return None
+    return forms.IncidentForm(data, departments=scope, people=people_visible_to(request.user))
+
+
+@login_required
+def incidents(request, incident_form=None):
+    form = _department_filter(forms.IncidentFilter(request.GET or None), request.user)
+    queryset = _filtered(
+        form,
+        incidents_visible_to(request.user),
+        {"department": "department_id", "severity": "severity"},
+    )
+    if form.is_valid() and form.cleaned_data["open"]:
+        queryset = queryset.filter(resolved_at__isnull=True)
+    queryset = queryset.select_related("department", "handled_by").order_by("-started_at", "-id")
+    scope = set(departments_led_by(request.user, or_managed=True).values_list("pk", flat=True))
+    on_call = escalation_annotated(departments_visible_to(request.user)).order_by("name")
+    contacts = people_visible_to(request.user).in_bulk(
+        {d.escalation_person_id for d in on_call} - {None}
+    )
+    context = {
+        "form": form,
+        "page": page_of(request, queryset),
+        "can_resolve": scope,
+        "on_call": [(d, contacts.get(d.escalation_person_id)) for d in on_call],
+        "incident_form": incident_form or _incident_form(request),
+        "active": "incidents",
+    }
+    return render(request, "dashboard/incidents.html", context)
+
+
+@require_POST
+@login_required
+def incident_create(request):
+    form = _incident_form(request, request.POST)
+    if form is None:
+        raise PermissionDenied("Only HR, managers and Tech Leads log incidents.")
+    done = _perform(
+        request,
+        form,
+        lambda data: incident_record(actor=request.user, **data),
+        lambda incident: f"Logged “{incident.title}”.",
+    )
+    return redirect("dashboard:incidents") if done else incidents(request, incident_form=form)
+
+
+@require_POST
+@login_required
+def incident_resolve(request, pk):
+    incident = get_object_or_404(incidents_visible_to(request.user), pk=pk)
+    form = forms.ResolveForm(request.POST)
+    fields = {"resolved_at": timezone.now()}
+    if form.is_valid() and form.cleaned_data["postmortem_url"]:
+        fields["postmortem_url"] = form.cleaned_data["postmortem_url"]
+    try:
+        incident_update(actor=request.user, incident=incident, **fields)
+    except DomainError as exc:
+        if exc.status_code == 403:
+            raise PermissionDenied(exc.message) from exc
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Resolved “{incident.title}”.")
+    return redirect("dashboard:incidents")
+
+
+# Cross-department processes -----------------------------------------------------------
+
+
+@login_required
+def processes(request):
+    form = _department_filter(forms.ProcessFilter(request.GET or None), request.user)
+    documents = _filtered(form, live_processes(), {"department": "involved_departments"})
+    page = page_of(request, documents.select_related("department").order_by("title", "id"))
+    coverage: dict[int, list] = {}
+    for row in process_coverage(Document.objects.filter(pk__in=[d.pk for d in page])):
+        coverage.setdefault(row.document_id, []).append(row)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": [(d, coverage.get(d.pk, [])) for d in page],
+        "pending": list(processes_pending_for(user_person(request.user)).order_by("title")),
+        "active": "processes",
+    }
+    return render(request, "dashboard/processes.html", context)
+
+
+@require_POST
+@login_required
+def process_ack(request, pk):
+    person = user_person(request.user)
+    if person is None:
+        raise PermissionDenied("Only a login linked to a person can acknowledge a process.")
+    document = get_object_or_404(live_processes(), pk=pk)
+    try:
+        process_acknowledge(document=document, person=person)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Acknowledged “{document.title}” (version {document.version}).")
+    return redirect("dashboard:processes")
