@@ -269,6 +269,26 @@ def _require_active(person: Person | None, field: str) -> None:
         raise DomainError(f"{person} is no longer active.", field=field)
 
 
+# The check constraints and the unique index have the last word; these name the field at
+# fault for the client, which a constraint's error cannot.
+
+
+def _require_resolved_after_start(*, started_at, resolved_at) -> None:
+    if resolved_at is not None and resolved_at < started_at:
+        raise DomainError("An incident cannot be resolved before it starts.", field="resolved_at")
+
+
+def _require_period_order(*, period_start, period_end) -> None:
+    if period_end < period_start:
+        raise DomainError("The period cannot end before it starts.", field="period_end")
+
+
+def _require_free_jira_key(jira_key: str, *, project_pk: int | None = None) -> None:
+    taken = ImprovementProject.objects.filter(jira_key=jira_key).exclude(pk=project_pk)
+    if jira_key and taken.exists():
+        raise DomainError("Another project already uses this Jira key.", field="jira_key")
+
+
 @transaction.atomic
 def tech_session_schedule(
     *,
@@ -397,7 +417,7 @@ def improvement_task_upsert_from_jira(*, actor, payload: object) -> JiraUpsert:
                 task = ImprovementTask.objects.create(
                     jira_issue_key=data["issue_key"],
                     owner=project.owner,
-                    completed_at=timezone.now() if data["status"] == TaskStatus.DONE else None,
+                    completed_at=_completed_at(data["status"], None, timezone.now()),
                     **values,
                 )
         except IntegrityError as exc:
@@ -409,7 +429,7 @@ def improvement_task_upsert_from_jira(*, actor, payload: object) -> JiraUpsert:
     for name in changed:
         setattr(task, name, values[name])
     if "status" in changed:
-        task.completed_at = timezone.now() if task.status == TaskStatus.DONE else None
+        task.completed_at = _completed_at(task.status, None, timezone.now())
         changed.append("completed_at")
     task.save(update_fields=[*changed, "updated_at"])
     return JiraUpsert(task=task, outcome="updated")
@@ -439,6 +459,7 @@ def incident_record(
         handled_by=handled_by,
         postmortem_url=postmortem_url,
     )
+    _require_resolved_after_start(started_at=started_at, resolved_at=resolved_at)
     model_validate(incident)
     incident.save()
     audit_entry_create(
@@ -480,6 +501,7 @@ def allocation_set(
         period_start=period_start,
         period_end=period_end,
     )
+    _require_period_order(period_start=period_start, period_end=period_end)
     model_validate(allocation)
     allocation.save()
     audit_entry_create(
@@ -546,8 +568,13 @@ def improvement_project_create(
         jira_key=jira_key.strip().upper(),
         is_active=is_active,
     )
+    _require_free_jira_key(project.jira_key)
     model_validate(project)
-    project.save()
+    try:
+        with transaction.atomic():  # savepoint: two creates with one key, the index decides
+            project.save()
+    except IntegrityError as exc:
+        raise DomainError("Another project already uses this Jira key.", field="jira_key") from exc
     audit_entry_create(
         actor=actor,
         verb="project.create",
@@ -567,6 +594,7 @@ def improvement_project_update(
     _require_active(fields.get("owner"), "owner")
     if "jira_key" in fields:
         fields["jira_key"] = fields["jira_key"].strip().upper()
+        _require_free_jira_key(fields["jira_key"], project_pk=project.pk)
     return _audited_update(
         actor=actor,
         instance=project,
@@ -580,12 +608,9 @@ def improvement_project_update(
 TASK_FIELDS = ("project", "title", "owner", "assignee", "status", "due_date", "jira_url")
 
 
-def _task_completion(task: ImprovementTask, now) -> None:
+def _completed_at(status: str, previous, now):
     """`completed_at` follows the status: set when it becomes done, cleared otherwise."""
-    if task.status == TaskStatus.DONE:
-        task.completed_at = task.completed_at or now
-    else:
-        task.completed_at = None
+    return (previous or now) if status == TaskStatus.DONE else None
 
 
 @transaction.atomic
@@ -608,8 +633,8 @@ def improvement_task_create(
         assignee=assignee,
         due_date=due_date,
         status=status,
+        completed_at=_completed_at(status, None, timezone.now()),
     )
-    _task_completion(task, timezone.now())
     model_validate(task, exclude=["jira_issue_key"])
     task.save()
     audit_entry_create(
@@ -637,8 +662,7 @@ def improvement_task_update(*, actor, task: ImprovementTask, **fields) -> Improv
         raise DomainError("A task moves only between projects of its department.", field="project")
     _require_active(fields.get("assignee"), "assignee")
     if "status" in fields:
-        task.status = fields["status"]
-        _task_completion(task, timezone.now())
+        fields["completed_at"] = _completed_at(fields["status"], task.completed_at, timezone.now())
     return _audited_update(
         actor=actor,
         instance=task,
@@ -658,6 +682,10 @@ def incident_update(*, actor, incident: Incident, **fields) -> Incident:
     incident = Incident.objects.select_for_update().select_related("department").get(pk=incident.pk)
     _require_lead_or_manager(actor, incident.department, "change its incident log")
     _require_active(fields.get("handled_by"), "handled_by")
+    _require_resolved_after_start(
+        started_at=fields.get("started_at", incident.started_at),
+        resolved_at=fields.get("resolved_at", incident.resolved_at),
+    )
     return _audited_update(
         actor=actor,
         instance=incident,
