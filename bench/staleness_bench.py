@@ -1,19 +1,22 @@
 """The staleness check against one raw SQL UPDATE that sets the same statuses.
 
 For 100k and 1M documents on PostgreSQL, in one run: the time of the raw UPDATE, of a
-full check (statuses, claims, digests), of a re-run with nothing changed, and the
-check's peak Python memory (tracemalloc). Usage: .venv/bin/python bench/staleness_bench.py
+full check (statuses, claims, digests, acknowledgement reminders for a few processes), of
+a re-run with nothing changed, and the check's peak Python memory (tracemalloc).
+Usage: .venv/bin/python bench/staleness_bench.py [DOCUMENTS ...] (default 100000 1000000)
 """
 
 import os
 import sys
 import time
 import tracemalloc
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 PG = os.environ.get("BENCH_PG_BASE", "postgres://postgres@127.0.0.1:5432")
+PROCESSES = 10  # cross-department processes involving the bench department
 DB = "techleads_bench_stale"
 os.environ.update(
     DJANGO_SETTINGS_MODULE="config.settings",
@@ -72,6 +75,7 @@ def setup_database():
 
 def generate(n: int) -> None:
     from django.db import connection
+    from django.utils import timezone
 
     from departments.models import Department, Person
     from sops.models import Document, Notification, StalenessRun
@@ -95,6 +99,22 @@ def generate(n: int) -> None:
     first = Person.objects.order_by("id").first().pk
     with connection.cursor() as cursor:
         cursor.execute(GENERATE, {"department": department.pk, "first_owner": first, "n": n})
+    # Current, and nobody has acknowledged them: the full check reminds each of the 50
+    # people once.
+    now = timezone.now()
+    processes = Document.objects.bulk_create(
+        Document(
+            title=f"Process {i}",
+            kind="cross_department_process",
+            department=department,
+            review_interval_days=180,
+            last_reviewed_at=now,
+            next_review_at=now + timedelta(days=180),
+        )
+        for i in range(PROCESSES)
+    )
+    involved = Document.involved_departments.through
+    involved.objects.bulk_create(involved(document=p, department=department) for p in processes)
     vacuum()
 
 
@@ -144,6 +164,7 @@ def measure(n: int) -> dict:
     t_again, again = timed(staleness_check_run)
     assert run.status_changes == changed, (run.status_changes, changed)
     assert again.status_changes == 0 and again.notifications_sent == 0
+    assert run.acknowledgement_reminders == 50 and not again.reminders_checked
     return {
         "n": n,
         "raw": t_raw,
@@ -152,6 +173,7 @@ def measure(n: int) -> dict:
         "peak": peak,
         "changed": changed,
         "notifications": run.notifications_sent,
+        "reminders": run.acknowledgement_reminders,
     }
 
 
@@ -161,7 +183,7 @@ def main() -> None:
         f"{'documents':>10}{'raw UPDATE':>12}{'check':>9}{'ratio':>7}{'re-run':>9}"
         f"{'re-run %':>10}{'peak MiB':>10}"
     )
-    for n in (100_000, 1_000_000):
+    for n in [int(a) for a in sys.argv[1:]] or (100_000, 1_000_000):
         r = measure(n)
         print(
             f"{r['n']:>10,}{r['raw']:>11.2f}s{r['check']:>8.2f}s{r['check'] / r['raw']:>6.2f}x"

@@ -1,12 +1,16 @@
-"""The documentation-staleness check: recompute statuses in SQL, report, escalate, record.
+"""The documentation-staleness check: recompute statuses in SQL, report, escalate, remind
+people of processes to acknowledge, record.
 
 `staleness_check_run` is what the Celery task and `manage.py check_staleness` call.
 """
 
+import hashlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
+from itertools import chain, groupby
+from operator import itemgetter
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -18,13 +22,15 @@ from django.utils import timezone
 
 from departments.constants import HR_GROUP
 
-from .constants import DocumentStatus
+from .constants import DocumentKind, DocumentStatus
 from .models import Document, Notification, StalenessRun
 
 logger = logging.getLogger(__name__)
 
 # Long digests list this many documents and count the rest (memory stays flat).
 DIGEST_LIMIT = 100
+# Acknowledgement reminders are stored this many people at a time (a few queries each).
+REMINDER_BATCH = 500
 LIVE = Q(archived_at__isnull=True)
 
 
@@ -55,6 +61,19 @@ UPDATE sops_document SET
 WHERE status <> ({NEW_STATUS}) OR notified_status <> ({REPORTED}) OR {ESCALATE}
 """  # noqa: S608
 COUNT_CHANGES = f"SELECT COUNT(*) FROM sops_document WHERE status <> ({NEW_STATUS})"  # noqa: S608
+# Each active person of an involved department, with each live process whose current
+# version they have not acknowledged; ordered so one streamed pass groups them by person.
+PENDING_ACKNOWLEDGEMENTS = """
+SELECT p.id, d.id, d.version
+FROM sops_document_involved_departments i
+JOIN sops_document d ON d.id = i.document_id
+JOIN departments_person p ON p.department_id = i.department_id
+WHERE d.kind = %(kind)s AND d.archived_at IS NULL AND p.is_active
+  AND NOT EXISTS (
+    SELECT 1 FROM sops_processacknowledgement a
+    WHERE a.document_id = d.id AND a.person_id = p.id AND a.version = d.version)
+ORDER BY p.id, d.id
+"""
 
 
 def statuses_recompute(*, run: StalenessRun, now: datetime, window_days: int, full: bool) -> int:
@@ -141,11 +160,23 @@ def _grouped(queryset: QuerySet[Document], key: str):
             yield value, listed.get(value, []), total
 
 
-def digest_body(documents: list[Document], total: int, intro: str) -> str:
+def _review_line(d: Document) -> str:
+    due = f"due {d.next_review_at:%Y-%m-%d}" if d.next_review_at else "never reviewed"
+    return f"- [{d.get_status_display()}] {d.title} ({d.department.name}, {due}) {d.url}"
+
+
+def _process_line(d: Document) -> str:
+    return f"- {d.title}, version {d.version} ({d.department.name}) {d.url}"
+
+
+def digest_body(
+    documents: list[Document],
+    total: int,
+    intro: str,
+    line: Callable[[Document], str] = _review_line,
+) -> str:
     lines = [intro, ""]
-    for d in documents:
-        due = f"due {d.next_review_at:%Y-%m-%d}" if d.next_review_at else "never reviewed"
-        lines.append(f"- [{d.get_status_display()}] {d.title} ({d.department.name}, {due}) {d.url}")
+    lines.extend(line(d) for d in documents)
     if total > len(documents):
         lines.append(f"… and {total - len(documents)} more.")
     return "\n".join(lines)
@@ -222,6 +253,105 @@ def notifications_create(*, run: StalenessRun) -> int:
     return sent
 
 
+def _reminder_period(now: datetime) -> int:
+    days = getattr(settings, "ACKNOWLEDGEMENT_REMINDER_DAYS", 7)
+    return int(now.timestamp() // 86400) // days
+
+
+def _pending_acknowledgements() -> Iterator[tuple[int, list[tuple[int, int]]]]:
+    """(person id, its pending (process id, version) pairs by process id), one person at a
+    time from one streamed query: memory holds a chunk of rows, not every pair."""
+    with connection.cursor() as cursor:
+        cursor.execute(PENDING_ACKNOWLEDGEMENTS, {"kind": DocumentKind.CROSS_DEPARTMENT_PROCESS})
+        rows = chain.from_iterable(iter(lambda: cursor.fetchmany(2000), []))
+        for person_id, pairs in groupby(rows, key=itemgetter(0)):
+            yield person_id, [(document_id, version) for _, document_id, version in pairs]
+
+
+def _reminders_store(*, run: StalenessRun, batch: list) -> int:
+    """Store a batch of reminders in four queries, whatever its size; return how many this
+    run stored (a key an earlier or concurrent run stored is skipped by the insert)."""
+    listed_ids = {d for _, _, pairs in batch for d, _ in pairs[:DIGEST_LIMIT]}
+    processes = Document.objects.select_related("department").in_bulk(listed_ids)
+    listed, notifications = {}, []
+    for key, person_id, pairs in batch:
+        # A process deleted since the pending query is counted, not listed.
+        listed[key] = [processes[d] for d, _ in pairs[:DIGEST_LIMIT] if d in processes]
+        notifications.append(
+            Notification(
+                recipient_id=person_id,
+                kind=Notification.Kind.ACKNOWLEDGEMENT,
+                subject=f"{len(pairs)} process(es) to acknowledge",
+                body=digest_body(
+                    listed[key],
+                    len(pairs),
+                    "These cross-department processes involve your department, and you have "
+                    "not acknowledged their current version. Read them, then acknowledge.",
+                    line=_process_line,
+                ),
+                run=run,
+                dedup_key=key,
+                more_documents=len(pairs) - len(listed[key]),
+            )
+        )
+    Notification.objects.bulk_create(notifications, ignore_conflicts=True)
+    stored = dict(
+        Notification.objects.filter(run=run, dedup_key__in=list(listed)).values_list(
+            "dedup_key", "id"
+        )
+    )
+    link = Notification.documents.through
+    link.objects.bulk_create(
+        link(notification_id=pk, document_id=d.pk)
+        for key, pk in stored.items()
+        for d in listed[key]
+    )
+    return len(stored)
+
+
+def acknowledgement_reminders_create(*, run: StalenessRun, now: datetime) -> int:
+    """One reminder to each active person with processes to acknowledge, listing them.
+
+    The key is the person, the reminder period and a hash of the pending (process,
+    version) pairs: a re-run or a concurrent run stores nothing new; a new process or a
+    material version is a new set, reminded at once; the same set is reminded once per
+    period. Work in Python is per batch of people, a fixed number of queries each.
+    """
+    period = _reminder_period(now)
+    sent, batch = 0, []
+    for person_id, pairs in _pending_acknowledgements():
+        pending = ",".join(f"{d}:{v}" for d, v in pairs).encode()
+        digest = hashlib.sha1(pending, usedforsecurity=False).hexdigest()[:16]
+        batch.append((f"ack:{person_id}:{period}:{digest}", person_id, pairs))
+        if len(batch) == REMINDER_BATCH:
+            sent += _reminders_store(run=run, batch=batch)
+            batch = []
+    if batch:
+        sent += _reminders_store(run=run, batch=batch)
+    return sent
+
+
+def _reminders_due(*, full: bool, now: datetime) -> bool:
+    """Whether this run looks for pending acknowledgements: a full run does; another only
+    when a reminder period has begun, or a process changed (new, new version, archived,
+    other departments), since the last run that looked. Acknowledging only shrinks what
+    is pending, so it asks for no look. Processes are few and filtered on the kind index.
+    """
+    if full:
+        return True
+    looked = (
+        StalenessRun.objects.filter(reminders_checked=True)
+        .order_by("-started_at")
+        .values_list("started_at", flat=True)
+        .first()
+    )
+    if looked is None or _reminder_period(looked) != _reminder_period(now):
+        return True
+    return Document.objects.filter(
+        kind=DocumentKind.CROSS_DEPARTMENT_PROCESS, updated_at__gt=looked
+    ).exists()
+
+
 def hr_emails() -> list[str]:
     users = get_user_model().objects.filter(Q(groups__name=HR_GROUP) | Q(is_superuser=True))
     return sorted({e for e in users.filter(is_active=True).values_list("email", flat=True) if e})
@@ -261,7 +391,8 @@ def staleness_check_run(
 
     1. Record the run (so a crash leaves a trace with its error).
     2. In one transaction: recompute statuses, claim what to report and escalate, store
-       the notifications. A worker killed here leaves nothing: the next run redoes it.
+       the notifications and the acknowledgement reminders. A worker killed here leaves
+       nothing: the next run redoes it.
     3. After commit, email the pending notifications; record counts and duration.
     """
     say = progress or (lambda message: None)
@@ -283,6 +414,10 @@ def staleness_check_run(
             # A full pass claims inside its UPDATE; an incremental one that claimed
             # nothing has nothing to report (and skips scanning for it).
             stored = notifications_create(run=run) if full or claimed else 0
+            run.reminders_checked = _reminders_due(full=full, now=now)
+            if run.reminders_checked:
+                say("reminding people of processes to acknowledge")
+                run.acknowledgement_reminders = acknowledgement_reminders_create(run=run, now=now)
         say("sending emails")
         emailed, errors = pending_emails_send()
     except Exception as exc:
@@ -296,10 +431,13 @@ def staleness_check_run(
     run.duration_ms = int((time.monotonic() - started) * 1000)
     run.documents_checked = Document.objects.count() if full else changes + claimed
     run.status_changes = changes
-    run.notifications_sent = stored
+    run.notifications_sent = stored + run.acknowledgement_reminders
     run.errors = "\n".join(errors)
     run.save()
     logger.info(
-        "Staleness check: %s changes, %s notifications (%s emailed)", changes, stored, emailed
+        "Staleness check: %s changes, %s notifications (%s emailed)",
+        changes,
+        run.notifications_sent,
+        emailed,
     )
     return run
