@@ -207,6 +207,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Documentation review policy (see sops/constants.py for the per-kind intervals).
 STALENESS_WARNING_DAYS = env_int("STALENESS_WARNING_DAYS", 14)
 STALENESS_ESCALATION_DAYS = env_int("STALENESS_ESCALATION_DAYS", 30)
+# Pending acknowledgements of cross-department processes are reminded once per period.
+ACKNOWLEDGEMENT_REMINDER_DAYS = max(1, env_int("ACKNOWLEDGEMENT_REMINDER_DAYS", 7))
 
 # Department health score (dashboard/rules.py): the weight of each component.
 HEALTH_SCORE_WEIGHTS = {

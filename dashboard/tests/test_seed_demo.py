@@ -11,11 +11,19 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
 from departments.models import Department, Person
 from sops.models import Document
-from techleads.models import TechLeadAssignment
-from techleads.selectors import succession_risks
+from sops.selectors import process_coverage
+from techleads.models import (
+    ImprovementTask,
+    Incident,
+    TechLeadAssignment,
+    TechSession,
+    TechSessionInvite,
+)
+from techleads.selectors import month_bounds, overdue, people_with_capacity, succession_risks
 
 ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOT = (
@@ -62,6 +70,28 @@ def test_demo_has_every_case_the_product_shows(demo):
     assert succession_risks().count() == 2
     assert TechLeadAssignment.objects.exclude(override_reason="").exists()
     assert TechLeadAssignment.objects.filter(ended_at__isnull=False).exists()  # history
+
+
+def test_demo_has_the_role_s_work_in_every_state(demo):
+    """Sessions held and upcoming with attendance; overdue and done tasks;
+    over-allocated and partly allocated people; open and resolved incidents; processes
+    acknowledged by some of their people."""
+    today = timezone.localdate()
+    assert set(TechSession.objects.values_list("status", flat=True)) >= {"completed", "scheduled"}
+    assert set(TechSessionInvite.objects.values_list("attendance", flat=True)) >= {
+        "present",
+        "absent",
+    }
+    assert overdue(ImprovementTask.objects.all(), today=today).exists()
+    assert ImprovementTask.objects.filter(status="done", completed_at__isnull=False).exists()
+    start, end = month_bounds(today)
+    people = people_with_capacity(Person.objects.all(), period_start=start, period_end=end)
+    assert people.filter(over_allocated=True).exists()
+    assert people.filter(allocated_percent__gt=0, under_allocated=True).exists()
+    assert Incident.objects.filter(resolved_at__isnull=True).exists()
+    assert Incident.objects.filter(resolved_at__isnull=False).exclude(postmortem_url="").exists()
+    coverage = list(process_coverage(Document.objects.all()))
+    assert coverage and any(0 < row.acknowledged < row.people for row in coverage)
 
 
 def test_demo_logins_work_and_are_printed(demo):

@@ -65,3 +65,18 @@ def test_the_inbox_runs_the_same_queries_at_any_size(client, org, grow, django_a
         grow(size)
         with django_assert_num_queries(7):
             assert client.get(reverse("dashboard:inbox")).status_code == 200
+
+
+def test_an_acknowledgement_reminder_links_to_the_processes_page(client, org):
+    document_create(
+        actor=org.hr,
+        title="Incident hand-off",
+        kind="cross_department_process",
+        department=org.data,
+        involved_departments=[org.platform, org.data],
+    )
+    staleness_check_run(full=True)
+    client.force_login(org.ian.user)
+    page = client.get(reverse("dashboard:inbox")).content.decode()
+    assert "Acknowledgement reminder" in page and "Incident hand-off" in page
+    assert "version 1" in page and reverse("dashboard:processes") in page

@@ -427,6 +427,25 @@ class DemoBuilder:
             )
             for i, p in enumerate(team[:8])
         )
+        # Two people also carry the incident rotation: one of them ends up over 100%.
+        Allocation.objects.bulk_create(
+            Allocation(
+                person=p,
+                duty="Incident rotation",
+                percent=self.rng.choice([30, 50]),
+                period_start=quarter_start,
+                period_end=quarter_end,
+            )
+            for p in team[:2]
+        )
+        if self.rng.random() < 0.3:
+            Incident.objects.create(
+                department=department,
+                title=f"{department.name} elevated error rate",
+                severity=self.rng.choice(["sev2", "sev3", "sev4"]),
+                started_at=self.now - timedelta(hours=self.rng.randint(1, 20)),
+                handled_by=lead.person if lead else department.manager,
+            )
         if self.rng.random() < 0.6:
             started = self.now - timedelta(days=self.rng.randint(2, 60))
             Incident.objects.create(

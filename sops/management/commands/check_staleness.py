@@ -19,7 +19,9 @@ class Command(BaseCommand):
         errors = len(run.errors.splitlines()) if run.errors else 0
         self.stdout.write(
             f"check_staleness: {run.status_changes} status changes, "
-            f"{run.notifications_sent} notifications, {run.documents_checked} documents checked "
+            f"{run.notifications_sent} notifications "
+            f"({run.acknowledgement_reminders} acknowledgement reminders), "
+            f"{run.documents_checked} documents checked "
             f"({'full' if run.full_scan else 'incremental'}) in {run.duration_ms / 1000:.1f}s, "
             f"{errors} errors"
         )
