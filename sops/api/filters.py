@@ -2,12 +2,13 @@ import django_filters
 
 from sops.constants import DocumentKind, DocumentStatus
 from sops.models import Document
+from techleads.api.filters import IdFilter
 
 
 class DocumentFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=DocumentKind.choices)
     status = django_filters.ChoiceFilter(choices=DocumentStatus.choices)
-    involved_department = django_filters.NumberFilter(
+    involved_department = IdFilter(
         field_name="involved_departments", help_text="Processes involving this department."
     )
 

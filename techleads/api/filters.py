@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.utils import timezone
 
 from departments.api.filters import StrictBooleanFilter
@@ -15,6 +16,22 @@ from techleads.models import (
     TechSession,
 )
 from techleads.selectors import overdue
+
+# The largest id a BIGINT key holds: a larger number matches nothing, and is refused
+# before it reaches the database (which would fail on it, not answer "no rows").
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A related row's id, through a join: a whole number in the database's range, else a
+    400 (a plain NumberFilter passes 1e20 or 1.5 on to the database)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
 
 
 class DepartmentFilter(django_filters.FilterSet):
@@ -69,7 +86,7 @@ class SuccessorFilter(django_filters.FilterSet):
 
 
 class ImprovementTaskFilter(django_filters.FilterSet):
-    department = django_filters.NumberFilter(field_name="project__department")
+    department = IdFilter(field_name="project__department")
     status = django_filters.ChoiceFilter(choices=TaskStatus.choices)
     overdue = StrictBooleanFilter(method="filter_overdue", help_text="Open and past due.")
 
@@ -84,7 +101,7 @@ class ImprovementTaskFilter(django_filters.FilterSet):
 
 class TechSessionFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=SessionStatus.choices)
-    person = django_filters.NumberFilter(
+    person = IdFilter(
         field_name="invites__person", distinct=True, help_text="Sessions this person is invited to."
     )
     scheduled_after = django_filters.IsoDateTimeFilter(
@@ -108,7 +125,7 @@ class ImprovementProjectFilter(django_filters.FilterSet):
 
 
 class AllocationFilter(django_filters.FilterSet):
-    department = django_filters.NumberFilter(field_name="person__department")
+    department = IdFilter(field_name="person__department")
     on = django_filters.DateFilter(method="filter_on", help_text="Allocations covering this day.")
 
     class Meta:

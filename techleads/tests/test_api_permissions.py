@@ -6,7 +6,10 @@ anonymous. 404 means "out of your scope" (the object is hidden), 403 "in scope, 
 role cannot do this".
 """
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
 
@@ -141,6 +144,131 @@ MATRIX = {
         {"outcome": "confirmed"},
         expect(201, 403, 403, 201, 403, 404),
     ),
+    # Tech sessions: the department's Tech Lead (or HR) runs them; reads follow the scope.
+    "list tech sessions": ("get", "/api/v1/tech-sessions/", None, EVERYONE),
+    "read a Platform session": (
+        "get",
+        "/api/v1/tech-sessions/{session}/",
+        None,
+        expect(200, 200, 404, 200, 200, 404),
+    ),
+    "schedule a Platform session": (
+        "post",
+        "/api/v1/tech-sessions/",
+        {"department": "{platform}", "topic": "Deploys", "scheduled_for": "2030-01-10T10:00Z"},
+        expect(201, 403, 403, 201, 403, 403),
+    ),
+    "record a Platform session": (
+        "post",
+        "/api/v1/tech-sessions/{session}/record/",
+        {"status": "cancelled"},
+        expect(200, 403, 404, 200, 403, 404),
+    ),
+    # Improvement projects and tasks: the lead delegates, the assignee moves the status.
+    "list improvement projects": ("get", "/api/v1/improvement-projects/", None, EVERYONE),
+    "start a Platform project": (
+        "post",
+        "/api/v1/improvement-projects/",
+        {"department": "{platform}", "name": "Faster CI"},
+        expect(201, 403, 403, 201, 403, 403),
+    ),
+    "rename a Platform project": (
+        "patch",
+        "/api/v1/improvement-projects/{project}/",
+        {"name": "Release automation 2"},
+        expect(200, 403, 404, 200, 403, 404),
+    ),
+    "delegate a Platform task": (
+        "post",
+        "/api/v1/improvement-tasks/",
+        {"project": "{project}", "title": "Cache the wheels", "assignee": "{ian}"},
+        expect(201, 403, 403, 201, 403, 403),
+    ),
+    "retitle Ian's task": (
+        "patch",
+        "/api/v1/improvement-tasks/{task}/",
+        {"title": "Cache everything"},
+        expect(200, 403, 404, 200, 403, 404),
+    ),
+    "move Ian's task along": (
+        "patch",
+        "/api/v1/improvement-tasks/{task}/",
+        {"status": "in_progress"},
+        expect(200, 403, 404, 200, 200, 404),
+    ),
+    # Capacity: the lead distributes it; a manager and HR read it.
+    "list allocations": ("get", "/api/v1/allocations/", None, EVERYONE),
+    "allocate Jo": (
+        "post",
+        "/api/v1/allocations/",
+        {
+            "person": "{jo}",
+            "duty": "Support rotation",
+            "percent": 50,
+            "period_start": "2030-01-01",
+            "period_end": "2030-01-31",
+        },
+        expect(201, 403, 403, 201, 403, 403),
+    ),
+    "remove Jo's allocation": (
+        "delete",
+        "/api/v1/allocations/{allocation}/",
+        None,
+        expect(204, 403, 404, 204, 404, 404),
+    ),
+    "capacity of Platform": (
+        "get",
+        "/api/v1/departments/{platform}/capacity/",
+        None,
+        expect(200, 200, 404, 200, 200, 404),
+    ),
+    # Incidents: HR, the department's manager or its Tech Lead keep the log.
+    "list incidents": ("get", "/api/v1/incidents/", None, EVERYONE),
+    "log a Platform incident": (
+        "post",
+        "/api/v1/incidents/",
+        {
+            "department": "{platform}",
+            "title": "Registry down",
+            "severity": "sev2",
+            "started_at": "2030-01-10T10:00Z",
+        },
+        expect(201, 201, 403, 201, 403, 403),
+    ),
+    "resolve a Platform incident": (
+        "patch",
+        "/api/v1/incidents/{incident}/",
+        {"resolved_at": "2030-01-10T12:00Z"},
+        expect(200, 200, 404, 200, 403, 404),
+    ),
+    "escalation list": ("get", "/api/v1/departments/escalation/", None, EVERYONE),
+    # Cross-department processes: a person acknowledges (HR's login has none).
+    "acknowledge a process": (
+        "post",
+        "/api/v1/sops/{process}/acknowledge/",
+        None,
+        expect(403, 201, 201, 201, 201, 403),
+    ),
+    "coverage of a process": (
+        "get",
+        "/api/v1/sops/{process}/coverage/",
+        None,
+        expect(200, 200, 200, 200, 200, 404),
+    ),
+    # Department health: every department in scope.
+    "health of every department": ("get", "/api/v1/departments/health/", None, EVERYONE),
+    "health of Platform": (
+        "get",
+        "/api/v1/departments/{platform}/health/",
+        None,
+        expect(200, 200, 404, 200, 200, 404),
+    ),
+    "health of Data": (
+        "get",
+        "/api/v1/departments/{data}/health/",
+        None,
+        expect(200, 404, 200, 404, 404, 404),
+    ),
 }
 
 
@@ -160,8 +288,47 @@ def fill(value, ids):
 def ids(org):
     from sops.services import document_create
     from techleads.models import EligibilityRule
+    from techleads.services import (
+        allocation_set,
+        improvement_project_create,
+        improvement_task_create,
+        incident_record,
+        tech_session_schedule,
+    )
 
     sop = document_create(actor=org.hr, title="Runbook", kind="sop", department=org.platform)
+    process = document_create(
+        actor=org.hr,
+        title="Incident hand-off",
+        kind="cross_department_process",
+        department=org.platform,
+        involved_departments=[org.platform, org.data],
+    )
+    soon = timezone.now() + timedelta(days=7)
+    session = tech_session_schedule(
+        actor=org.hr, department=org.platform, topic="How deploys work", scheduled_for=soon
+    )
+    project = improvement_project_create(
+        actor=org.hr, department=org.platform, name="Release automation", owner=org.lea
+    )
+    task = improvement_task_create(
+        actor=org.hr, project=project, title="Automate the checklist", assignee=org.ian
+    )
+    allocation = allocation_set(
+        actor=org.hr,
+        person=org.jo,
+        percent=40,
+        period_start=soon.date(),
+        period_end=soon.date(),
+        duty="On-call",
+    )
+    incident = incident_record(
+        actor=org.hr,
+        department=org.platform,
+        title="Builds failing",
+        severity="sev3",
+        started_at=timezone.now() - timedelta(hours=2),
+    )
     return {
         "platform": org.platform.pk,
         "data": org.data.pk,
@@ -171,6 +338,12 @@ def ids(org):
         "lead": org.lead.pk,
         "rule": EligibilityRule.objects.first().pk,
         "sop": sop.pk,
+        "process": process.pk,
+        "session": session.pk,
+        "project": project.pk,
+        "task": task.pk,
+        "allocation": allocation.pk,
+        "incident": incident.pk,
     }
 
 
