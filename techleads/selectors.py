@@ -294,9 +294,11 @@ def month_bounds(day: date) -> tuple[date, date]:
 
 def sessions_visible_to(user) -> QuerySet[TechSession]:
     """Sessions of the departments in scope, and any session the viewer is invited to."""
+    if user_is_hr(user):
+        return TechSession.objects.all()
     visible = Q(department__in=departments_visible_to(user).values("pk"))
     person = user_person(user)
-    if person is not None and not user_is_hr(user):
+    if person is not None:
         visible |= Q(
             Exists(TechSessionInvite.objects.filter(session=OuterRef("pk"), person=person))
         )
@@ -320,8 +322,15 @@ def projects_visible_to(user, *, today: date) -> QuerySet[ImprovementProject]:
 
 
 def tasks_visible_to(user) -> QuerySet[ImprovementTask]:
-    visible = departments_visible_to(user).values("pk")
-    return ImprovementTask.objects.filter(project__department__in=visible)
+    """Tasks of the departments in scope, and the viewer's own (a task can be delegated to
+    someone in another department, who must see it to move it)."""
+    if user_is_hr(user):
+        return ImprovementTask.objects.all()
+    visible = Q(project__department__in=departments_visible_to(user).values("pk"))
+    person = user_person(user)
+    if person is not None:
+        visible |= Q(assignee=person)
+    return ImprovementTask.objects.filter(visible)
 
 
 def overdue(queryset: QuerySet[ImprovementTask], *, today: date) -> QuerySet[ImprovementTask]:

@@ -32,7 +32,12 @@ from .models import (
     TechSessionInvite,
 )
 from .rules import JiraPayloadError, jira_issue_fields
-from .selectors import can_lead_department, can_manage_department, person_eligibility
+from .selectors import (
+    can_lead_department,
+    can_manage_department,
+    current_assignment,
+    person_eligibility,
+)
 
 ASSIGNMENT_FIELDS = (
     "department",
@@ -344,8 +349,13 @@ def tech_session_record(
     session.link = link or session.link
     model_validate(session)
     session.save(update_fields=["status", "link"])
+    present_ids = {p.pk for p in present}
+    invited = set(session.invites.values_list("person_id", flat=True))
+    if present_ids - invited:
+        strangers = Person.objects.filter(pk__in=present_ids - invited).order_by("full_name")
+        names = ", ".join(p.full_name for p in strangers)
+        raise DomainError(f"Not invited to this session: {names}.", field="present")
     if status == SessionStatus.COMPLETED:
-        present_ids = [p.pk for p in present]
         session.invites.filter(person_id__in=present_ids).update(attendance=Attendance.PRESENT)
         session.invites.exclude(person_id__in=present_ids).update(attendance=Attendance.ABSENT)
     audit_entry_create(
@@ -491,6 +501,7 @@ def allocation_set(
     if person.department is None:
         raise DomainError(f"{person} belongs to no department.", field="person")
     _require_lead(actor, person.department, "distribute its team's capacity")
+    _require_active(person, "person")
     if project is not None and project.department_id != person.department_id:
         raise DomainError(f"{project} is not a project of {person.department}.", field="project")
     allocation = Allocation(
@@ -556,9 +567,11 @@ def improvement_project_create(
     jira_key: str = "",
     is_active: bool = True,
 ) -> ImprovementProject:
-    """Start a Process Improvement project; its owner defaults to the acting Tech Lead."""
+    """Start a Process Improvement project; its owner defaults to the acting person, else
+    (HR has no person) the department's Tech Lead."""
     _require_lead(actor, department, "start its improvement projects")
-    owner = owner or user_person(actor)
+    lead = current_assignment(department=department)
+    owner = owner or user_person(actor) or (lead.person if lead else None)
     _require_active(owner, "owner")
     project = ImprovementProject(
         department=department,

@@ -55,12 +55,12 @@ def test_the_list_runs_the_same_queries_at_any_size(client, org, grow, django_as
 def test_the_page_runs_the_same_queries_at_any_size(client, org, grow, django_assert_num_queries):
     """session, user, HR group check, the department, the eligibility rules, its lead,
     its people with their verdicts, health inputs with the escalation point and open
-    incidents, the person to call, the viewer's person, the next tech session, its manager,
+    incidents, the person to call, the next tech session, its manager,
     the hand-over candidates, the nominate form's people, successor candidates, documents,
     Tech Lead history."""
     client.force_login(org.hr)
     url = reverse("dashboard:department", args=[org.platform.pk])
     for size in (10, 20):  # Platform: 15 people, then 35; 10 documents, then 30
         grow(size)
-        with django_assert_num_queries(17):
+        with django_assert_num_queries(16):
             assert client.get(url).status_code == 200

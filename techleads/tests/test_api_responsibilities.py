@@ -669,8 +669,8 @@ def sixty_people(org):
 # name: (path, rows, queries as HR, as the Tech Lead). Every list costs the token with its
 # user, the HR group check, COUNT and the page; scoping by person adds the viewer's person.
 LISTS = {
-    # + the person (sessions one is invited to, for HR too) + the page's invites
-    "tech-sessions": (SESSIONS, sixty_sessions, 6, 6),
+    # + the page's invites; the Tech Lead also their person (sessions they are invited to)
+    "tech-sessions": (SESSIONS, sixty_sessions, 5, 6),
     # task counts are subqueries of the page's query
     "improvement-projects": (PROJECTS, sixty_projects, 4, 5),
     "improvement-tasks": (TASKS, sixty_tasks, 4, 5),

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from departments.constants import INTEGRATION_GROUP
 from departments.errors import Conflict, DomainError, Forbidden
@@ -17,6 +18,8 @@ from techleads.selectors import escalation_annotated, people_with_capacity
 from techleads.services import (
     allocation_set,
     assignment_end,
+    improvement_project_create,
+    improvement_task_create,
     improvement_task_upsert_from_jira,
     incident_record,
     successor_nominate,
@@ -268,3 +271,63 @@ def test_capacity_flags_over_allocation_in_sql(org, project):
 def test_odd_status_shapes_are_a_field_error_not_a_crash(status):
     with pytest.raises(ValueError, match="status"):
         jira_issue_fields(jira_payload(status=status))
+
+
+@pytest.mark.django_db
+def test_only_invitees_can_be_recorded_present(org):
+    session = tech_session_schedule(
+        actor=org.lea.user,
+        department=org.platform,
+        topic="Incident drills",
+        scheduled_for=timezone.now(),
+        invitees=[org.jo],
+    )
+    with pytest.raises(DomainError, match="Not invited to this session: Dana Data") as refused:
+        tech_session_record(
+            actor=org.lea.user, session=session, status="completed", present=[org.dana]
+        )
+    assert refused.value.field == "present"
+    session.refresh_from_db()
+    assert session.status == "scheduled"  # nothing recorded
+
+
+@pytest.mark.django_db
+def test_an_inactive_person_gets_no_allocation(org):
+    org.jo.is_active = False
+    org.jo.save()
+    today = timezone.localdate()
+    with pytest.raises(DomainError, match="no longer active") as refused:
+        allocation_set(
+            actor=org.lea.user,
+            person=org.jo,
+            percent=50,
+            period_start=today,
+            period_end=today,
+            duty="On-call",
+        )
+    assert refused.value.field == "person"
+
+
+@pytest.mark.django_db
+def test_a_project_hr_starts_is_owned_by_the_department_s_lead(org):
+    project = improvement_project_create(actor=org.hr, department=org.platform, name="Less toil")
+    assert project.owner == org.lea
+    leadless = improvement_project_create(actor=org.hr, department=org.data, name="Data toil")
+    assert leadless.owner is None
+
+
+@pytest.mark.django_db
+def test_an_assignee_from_another_department_sees_and_moves_their_task(org, api):
+    dana = org.dana
+    dana.user = UserFactory(username="dana")
+    dana.save()
+    project = improvement_project_create(actor=org.lea.user, department=org.platform, name="CI")
+    task = improvement_task_create(
+        actor=org.lea.user, project=project, title="Share the data fixtures", assignee=dana
+    )
+    client = APIClient()
+    client.force_authenticate(dana.user)
+    listed = client.get("/api/v1/improvement-tasks/").json()["results"]
+    assert [row["id"] for row in listed] == [task.pk]
+    moved = client.patch(f"/api/v1/improvement-tasks/{task.pk}/", {"status": "done"}, format="json")
+    assert moved.status_code == 200 and moved.json()["completed_at"] is not None
