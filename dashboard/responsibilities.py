@@ -81,6 +81,16 @@ def _perform(request, form, perform, success) -> bool:
     return True
 
 
+def _create(request, *, form, refusal, perform, success, page, form_name):
+    """POST of a page's "new ..." form: a role without the form gets a 403; done, back to
+    the page; refused, the page again with the bound form and its errors."""
+    if form is None:
+        raise PermissionDenied(refusal)
+    if _perform(request, form, lambda data: perform(actor=request.user, **data), success):
+        return redirect(f"dashboard:{page.__name__}")  # each page view is named as its URL
+    return page(request, **{form_name: form})
+
+
 # Tech sessions ------------------------------------------------------------------------
 
 
@@ -117,18 +127,15 @@ def sessions(request, session_form=None):
 @require_POST
 @login_required
 def session_schedule(request):
-    form = _session_form(request, request.POST)
-    if form is None:
-        raise PermissionDenied("Only HR and Tech Leads schedule tech sessions.")
-    done = _perform(
+    return _create(
         request,
-        form,
-        lambda data: tech_session_schedule(actor=request.user, **data),
-        lambda session: f"Scheduled “{session.topic}”.",
+        form=_session_form(request, request.POST),
+        refusal="Only HR and Tech Leads schedule tech sessions.",
+        perform=tech_session_schedule,
+        success=lambda session: f"Scheduled “{session.topic}”.",
+        page=sessions,
+        form_name="session_form",
     )
-    if done:
-        return redirect("dashboard:sessions")
-    return sessions(request, session_form=form)
 
 
 def _session_for_user(request, pk):
@@ -228,16 +235,15 @@ def improvement(request, task_form=None):
 @require_POST
 @login_required
 def task_create(request):
-    form = _task_form(request, request.POST)
-    if form is None:
-        raise PermissionDenied("Only HR and Tech Leads delegate improvement tasks.")
-    done = _perform(
+    return _create(
         request,
-        form,
-        lambda data: improvement_task_create(actor=request.user, **data),
-        lambda task: f"Delegated “{task.title}”.",
+        form=_task_form(request, request.POST),
+        refusal="Only HR and Tech Leads delegate improvement tasks.",
+        perform=improvement_task_create,
+        success=lambda task: f"Delegated “{task.title}”.",
+        page=improvement,
+        form_name="task_form",
     )
-    return redirect("dashboard:improvement") if done else improvement(request, task_form=form)
 
 
 @require_POST
@@ -306,16 +312,15 @@ def capacity(request, allocation_form=None):
 @require_POST
 @login_required
 def allocation_create(request):
-    form = _allocation_form(request, request.POST)
-    if form is None:
-        raise PermissionDenied("Only HR and Tech Leads distribute capacity.")
-    done = _perform(
+    return _create(
         request,
-        form,
-        lambda data: allocation_set(actor=request.user, **data),
-        lambda a: f"Allocated {a.percent}% of {a.person.full_name}.",
+        form=_allocation_form(request, request.POST),
+        refusal="Only HR and Tech Leads distribute capacity.",
+        perform=allocation_set,
+        success=lambda a: f"Allocated {a.percent}% of {a.person.full_name}.",
+        page=capacity,
+        form_name="allocation_form",
     )
-    return redirect("dashboard:capacity") if done else capacity(request, allocation_form=form)
 
 
 @require_POST
@@ -370,16 +375,15 @@ def incidents(request, incident_form=None):
 @require_POST
 @login_required
 def incident_create(request):
-    form = _incident_form(request, request.POST)
-    if form is None:
-        raise PermissionDenied("Only HR, managers and Tech Leads log incidents.")
-    done = _perform(
+    return _create(
         request,
-        form,
-        lambda data: incident_record(actor=request.user, **data),
-        lambda incident: f"Logged “{incident.title}”.",
+        form=_incident_form(request, request.POST),
+        refusal="Only HR, managers and Tech Leads log incidents.",
+        perform=incident_record,
+        success=lambda incident: f"Logged “{incident.title}”.",
+        page=incidents,
+        form_name="incident_form",
     )
-    return redirect("dashboard:incidents") if done else incidents(request, incident_form=form)
 
 
 @require_POST
