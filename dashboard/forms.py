@@ -131,7 +131,12 @@ class DepartmentField(forms.ModelChoiceField):
 
 
 class ScopedForm(forms.Form):
-    """A form whose department and people choices are the ones the viewer may act on."""
+    """A form whose department and people choices are the ones the viewer may act on.
+
+    Prefixed: it shares its page with a filter form that has fields of the same names,
+    and two inputs with one id break labels (and the page's accessibility)."""
+
+    prefix = "new"
 
     def __init__(self, *args, departments=None, people=None, **kwargs):
         super().__init__(*args, **kwargs)

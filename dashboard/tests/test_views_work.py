@@ -31,6 +31,13 @@ def login(client, user):
     return client
 
 
+def post_new(client, name, data, **kwargs):
+    """POST a page's "new ..." form (its fields are prefixed `new-`)."""
+    return client.post(
+        reverse(f"dashboard:{name}"), {f"new-{k}": v for k, v in data.items()}, **kwargs
+    )
+
+
 def local(moment):
     return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
 
@@ -157,8 +164,9 @@ def test_posts_need_the_csrf_token(org, work):
 
 def test_the_lead_schedules_then_records_a_session(client, org):
     login(client, org.lea.user)
-    response = client.post(
-        reverse("dashboard:session_schedule"),
+    response = post_new(
+        client,
+        "session_schedule",
         {
             "department": org.platform.pk,
             "topic": "Reading the dashboards",
@@ -186,8 +194,9 @@ def test_the_lead_schedules_then_records_a_session(client, org):
 
 def test_a_bad_session_shows_field_errors_and_creates_nothing(client, org):
     login(client, org.lea.user)
-    response = client.post(
-        reverse("dashboard:session_schedule"),
+    response = post_new(
+        client,
+        "session_schedule",
         {"department": org.platform.pk, "topic": "", "scheduled_for": "soon", "link": "nope"},
     )
     assert response.status_code == 200
@@ -198,8 +207,9 @@ def test_a_bad_session_shows_field_errors_and_creates_nothing(client, org):
 def test_delegating_a_task_and_moving_its_status(client, org, work):
     login(client, org.lea.user)
     project = work["Platform"]["task"].project
-    client.post(
-        reverse("dashboard:task_create"),
+    post_new(
+        client,
+        "task_create",
         {"project": project.pk, "title": "Write the runbook", "assignee": org.ian.pk},
         follow=True,
     )
@@ -223,8 +233,9 @@ def test_delegating_a_task_and_moving_its_status(client, org, work):
 def test_capacity_flags_over_allocation_and_removal_clears_it(client, org, work):
     login(client, org.lea.user)
     today = timezone.localdate().isoformat()
-    client.post(
-        reverse("dashboard:allocation_create"),
+    post_new(
+        client,
+        "allocation_create",
         {
             "person": org.ian.pk,
             "duty": "Release captain",
@@ -246,8 +257,9 @@ def test_capacity_flags_over_allocation_and_removal_clears_it(client, org, work)
 def test_an_allocation_out_of_range_is_refused(client, org, percent):
     login(client, org.lea.user)
     today = timezone.localdate().isoformat()
-    response = client.post(
-        reverse("dashboard:allocation_create"),
+    response = post_new(
+        client,
+        "allocation_create",
         {
             "person": org.ian.pk,
             "duty": "x",
@@ -271,8 +283,9 @@ def test_a_period_that_ends_before_it_starts_is_a_field_error(client, org):
 def test_the_manager_logs_and_resolves_an_incident(client, org):
     login(client, org.maya.user)
     started = timezone.now() - timedelta(hours=3)
-    refused = client.post(
-        reverse("dashboard:incident_create"),
+    refused = post_new(
+        client,
+        "incident_create",
         {
             "department": org.platform.pk,
             "title": "Queue backlog",
@@ -282,8 +295,9 @@ def test_the_manager_logs_and_resolves_an_incident(client, org):
         },
     )
     assert refused.status_code == 200 and not Incident.objects.exists()
-    client.post(
-        reverse("dashboard:incident_create"),
+    post_new(
+        client,
+        "incident_create",
         {
             "department": org.platform.pk,
             "title": "Queue backlog",
