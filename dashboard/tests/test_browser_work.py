@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from departments.models import Department, Person
 from sops.models import ProcessAcknowledgement
@@ -55,7 +56,7 @@ def tech_lead_runs_a_session_and_capacity(browser, base_url, platform):
     page.wait_for_load_state()
     errors = page.locator(".error").all_inner_texts()
     assert errors == [], errors
-    assert "Scheduled “Feature flags in practice”" in page.content()
+    expect(page.locator(".messages")).to_contain_text("Scheduled “Feature flags in practice”")
 
     page.get_by_role("link", name="Feature flags in practice").click()
     page.wait_for_load_state()
@@ -63,7 +64,7 @@ def tech_lead_runs_a_session_and_capacity(browser, base_url, platform):
     page.check(f"input[name=present][value='{people[0].pk}']")
     page.select_option("#id_status", "completed")
     page.click("button:text-is('Record')")
-    assert "Recorded as completed" in page.content()
+    expect(page.locator(".messages")).to_contain_text("Recorded as completed")
     rows = page.locator("table tbody tr")
     attendance = {
         rows.nth(i).locator("th").inner_text(): rows.nth(i).locator("td").nth(1).inner_text()
@@ -85,11 +86,11 @@ def tech_lead_runs_a_session_and_capacity(browser, base_url, platform):
         page.fill("#id_new-period_start", today)
         page.fill("#id_new-period_end", today)
         page.click("button:text-is('Allocate')")
-        assert f"Allocated {percent}%" in page.content()
+        expect(page.locator(".messages")).to_contain_text(f"Allocated {percent}%")
     row = page.locator("tbody tr", has_text=person.full_name)
     assert "Over-allocated" in row.inner_text()
-    row.locator("button", has_text="Remove").last.click()
-    page.wait_for_load_state()
+    row.locator("button[aria-label^='Remove 40% Support rota']").click()
+    expect(page.locator(".messages")).to_contain_text("Allocation removed.")
     row = page.locator("tbody tr", has_text=person.full_name)
     assert "Over-allocated" not in row.inner_text() and "20% unallocated" in row.inner_text()
     lead.close()
@@ -105,9 +106,9 @@ def manager_handles_an_incident(browser, base_url, platform):
     page.select_option("#id_new-severity", "sev2")
     page.fill("#id_new-started_at", started)
     page.click("button:text-is('Log incident')")
-    assert "Logged “Payments API latency”" in page.content()
+    expect(page.locator(".messages")).to_contain_text("Logged “Payments API latency”")
     page.click("button[aria-label='Resolve Payments API latency']")
-    page.wait_for_load_state()
+    expect(page.locator(".messages")).to_contain_text("Resolved “Payments API latency”")
     assert Incident.objects.get(title="Payments API latency").resolved_at is not None
     page = manager.go(f"/incidents/?department={platform.pk}&open=on")
     assert "Payments API latency" not in page.locator("table").last.inner_text()
@@ -128,8 +129,9 @@ def employee_acknowledges_a_process(browser, base_url, platform):
     pending = page.locator("section", has_text="Waiting for your acknowledgement")
     assert "On-call hand-off between Platform and Data" in pending.inner_text()
     page.click("button[aria-label='Acknowledge On-call hand-off between Platform and Data']")
-    page.wait_for_load_state()
-    assert "Acknowledged “On-call hand-off between Platform and Data”" in page.content()
+    expect(page.locator(".messages")).to_contain_text(
+        "Acknowledged “On-call hand-off between Platform and Data”"
+    )
     assert ProcessAcknowledgement.objects.filter(
         person=employee_person, document__title__startswith="On-call hand-off"
     ).exists()
