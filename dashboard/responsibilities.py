@@ -17,7 +17,12 @@ from django.views.decorators.http import require_POST
 from departments.errors import DomainError
 from departments.selectors import user_person
 from sops.models import Document
-from sops.selectors import live_processes, process_coverage, processes_pending_for
+from sops.selectors import (
+    documents_visible_to,
+    live_processes,
+    process_coverage,
+    processes_pending_for,
+)
 from sops.services import process_acknowledge
 from techleads.constants import Attendance, SessionStatus
 from techleads.models import Allocation
@@ -390,9 +395,20 @@ def incident_create(request):
 @login_required
 def incident_resolve(request, pk):
     incident = get_object_or_404(incidents_visible_to(request.user), pk=pk)
+    resolvers = departments_led_by(request.user, or_managed=True)
+    if not resolvers.filter(pk=incident.department_id).exists():
+        raise PermissionDenied("Only HR, the manager or the Tech Lead resolve its incidents.")
     form = forms.ResolveForm(request.POST)
+    if not form.is_valid():  # a bad post-mortem link is refused, not dropped
+        for error in form.errors.values():
+            messages.error(request, " ".join(error))
+        return redirect("dashboard:incidents")
+    if incident.resolved_at is not None:
+        # A second click or a stale page: the time the incident ended stays the first one.
+        messages.error(request, f"“{incident.title}” is already resolved.")
+        return redirect("dashboard:incidents")
     fields = {"resolved_at": timezone.now()}
-    if form.is_valid() and form.cleaned_data["postmortem_url"]:
+    if form.cleaned_data["postmortem_url"]:
         fields["postmortem_url"] = form.cleaned_data["postmortem_url"]
     try:
         incident_update(actor=request.user, incident=incident, **fields)
@@ -411,7 +427,9 @@ def incident_resolve(request, pk):
 @login_required
 def processes(request):
     form = _department_filter(forms.ProcessFilter(request.GET or None), request.user)
-    documents = _filtered(form, live_processes(), {"department": "involved_departments"})
+    # A process is a document: shown to whoever reads documents (not a login without a person).
+    readable = live_processes() & documents_visible_to(request.user)
+    documents = _filtered(form, readable, {"department": "involved_departments"})
     page = page_of(request, documents.select_related("department").order_by("title", "id"))
     coverage: dict[int, list] = {}
     for row in process_coverage(Document.objects.filter(pk__in=[d.pk for d in page])):
