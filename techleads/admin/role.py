@@ -1,0 +1,271 @@
+"""HR's role-assignment desk: the policy, assignments, hand-overs and successors."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from departments.admin import HRAdminMixin, ServiceAdminMixin
+from departments.errors import DomainError
+from departments.models import Department, Person
+
+from ..models import (
+    EligibilityRule,
+    SuccessorCandidate,
+    TechLeadAssignment,
+)
+from ..selectors import (
+    annotated_verdict,
+    people_with_eligibility,
+    rules_by_id,
+)
+from ..services import (
+    assignment_create,
+    assignment_end,
+    assignment_hand_over,
+    eligibility_rule_save,
+)
+from .organisation import HR_ONLY
+
+
+@admin.register(EligibilityRule)
+class EligibilityRuleAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    list_display = ["priority", "track", "range_label", "verdict", "explanation", "is_active"]
+    list_display_links = ["range_label"]
+    list_filter = ["track", "verdict", "is_active"]
+    ordering = ["priority", "id"]
+
+    def service_save(self, request, instance, form, change):
+        return eligibility_rule_save(actor=request.user, rule=instance)
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """People labelled with their verdict, so HR sees eligibility while choosing."""
+
+    def __init__(self, *args, rules=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rules = rules or {}
+
+    def label_from_instance(self, person):
+        verdict = annotated_verdict(person, self.rules)
+        return f"{person.full_name} — {verdict.verdict}: {verdict.reason}"
+
+
+class NewLeadForm(forms.Form):
+    person = forms.ModelChoiceField(queryset=Person.objects.none())
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    override_reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Only to assign someone whose verdict does not allow it: say why. Recorded.",
+    )
+
+    def __init__(self, *args, department=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.department = department
+        if department is not None:
+            people = people_with_eligibility(
+                Person.objects.filter(department=department, is_active=True)
+            ).order_by("full_name")
+            self.fields["person"] = PersonChoiceField(queryset=people, rules=rules_by_id())
+
+
+class AssignForm(NewLeadForm):
+    department = forms.ModelChoiceField(queryset=Department.objects.order_by("name"))
+
+    field_order = ["department", "person", "reason", "override_reason"]
+
+    def __init__(self, *args, department=None, **kwargs):
+        super().__init__(*args, department=department, **kwargs)
+        if department is not None:
+            self.fields["department"].initial = department.pk
+            self.fields["department"].widget = forms.HiddenInput()
+        else:
+            self.fields["person"] = forms.ModelChoiceField(
+                queryset=Person.objects.filter(is_active=True),
+                widget=forms.TextInput(attrs={"placeholder": "Person id"}),
+                help_text="Choose the department first to pick from its people.",
+            )
+
+
+class EndForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+
+
+@admin.register(TechLeadAssignment)
+class TechLeadAssignmentAdmin(HRAdminMixin, admin.ModelAdmin):
+    list_display = ["department", "person", "started_at", "ended_at", "assigned_by", "override"]
+    list_filter = [("ended_at", admin.EmptyFieldListFilter), "department"]
+    search_fields = ["person__full_name", "department__name", "reason"]
+    list_select_related = ["department", "person", "assigned_by"]
+    date_hierarchy = "started_at"
+    show_full_result_count = False
+    readonly_fields = [
+        "department",
+        "person",
+        "started_at",
+        "ended_at",
+        "assigned_by",
+        "reason",
+        "override_reason",
+        "ended_by",
+        "end_reason",
+        "actions_links",
+    ]
+    fields = readonly_fields
+
+    @admin.display(description="Override", boolean=True)
+    def override(self, assignment):
+        return bool(assignment.override_reason)
+
+    @admin.display(description="Actions")
+    def actions_links(self, assignment):
+        if assignment.ended_at is not None:
+            return "Ended (history is kept)."
+        return format_html(
+            '<a class="button" href="{}">Hand over…</a> <a class="button" href="{}">End…</a>',
+            reverse("admin:techleads_techleadassignment_handover", args=[assignment.pk]),
+            reverse("admin:techleads_techleadassignment_end", args=[assignment.pk]),
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return False  # assignments change only by ending or handing over
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/end/", view(self.end_view), name="techleads_techleadassignment_end"),
+            path(
+                "<int:pk>/hand-over/",
+                view(self.hand_over_view),
+                name="techleads_techleadassignment_handover",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _render(self, request, title, form, assignment=None, department=None, candidates=None):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            "form": form,
+            "assignment": assignment,
+            "department": department,
+            "candidates": candidates,
+        }
+        return TemplateResponse(request, "admin/techleads/role_form.html", context)
+
+    def _candidates(self, department):
+        if department is None:
+            return None
+        rules = rules_by_id()
+        people = people_with_eligibility(
+            Person.objects.filter(department=department, is_active=True)
+        ).order_by("full_name")
+        return [(p, annotated_verdict(p, rules)) for p in people]
+
+    def _done(self, request, message, department):
+        self.message_user(request, message, messages.SUCCESS)
+        return redirect("admin:departments_department_change", department.pk)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied(HR_ONLY)
+        department = None
+        department_id = request.GET.get("department") or request.POST.get("department")
+        if department_id and str(department_id).isdigit():
+            department = Department.objects.filter(pk=department_id).first()
+        form = AssignForm(request.POST or None, department=department)
+        if request.method == "POST" and form.is_valid():
+            try:
+                lead = assignment_create(
+                    department=form.cleaned_data["department"],
+                    person=form.cleaned_data["person"],
+                    assigned_by=request.user,
+                    reason=form.cleaned_data["reason"],
+                    override_reason=form.cleaned_data["override_reason"],
+                )
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                return self._done(
+                    request,
+                    f"{lead.person} is now Tech Lead of {lead.department}.",
+                    lead.department,
+                )
+        title = f"Assign a Tech Lead to {department}" if department else "Assign a Tech Lead"
+        return self._render(
+            request, title, form, department=department, candidates=self._candidates(department)
+        )
+
+    def end_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied(HR_ONLY)
+        assignment = get_object_or_404(
+            TechLeadAssignment.objects.select_related("person", "department"), pk=pk
+        )
+        form = EndForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                assignment_end(
+                    assignment=assignment, ended_by=request.user, reason=form.cleaned_data["reason"]
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                return self._done(
+                    request,
+                    f"{assignment.person} is no longer Tech Lead of {assignment.department}.",
+                    assignment.department,
+                )
+        return self._render(request, f"End {assignment}", form, assignment=assignment)
+
+    def hand_over_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied(HR_ONLY)
+        assignment = get_object_or_404(
+            TechLeadAssignment.objects.select_related("person", "department"), pk=pk
+        )
+        department = assignment.department
+        form = NewLeadForm(request.POST or None, department=department)
+        if request.method == "POST" and form.is_valid():
+            try:
+                lead = assignment_hand_over(
+                    department=department,
+                    successor=form.cleaned_data["person"],
+                    actor=request.user,
+                    reason=form.cleaned_data["reason"],
+                    override_reason=form.cleaned_data["override_reason"],
+                )
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                return self._done(
+                    request, f"{assignment.person} handed over to {lead.person}.", department
+                )
+        return self._render(
+            request,
+            f"Hand over {department}'s Tech Lead role",
+            form,
+            assignment=assignment,
+            department=department,
+            candidates=self._candidates(department),
+        )
+
+
+@admin.register(SuccessorCandidate)
+class SuccessorCandidateAdmin(HRAdminMixin, admin.ModelAdmin):
+    list_display = ["department", "person", "readiness", "updated_at"]
+    list_filter = ["readiness", "department"]
+    search_fields = ["person__full_name", "department__name"]
+    list_select_related = ["department", "person"]
+    readonly_fields = ["department", "person", "readiness", "notes", "nominated_by"]
+
+    def has_add_permission(self, request, *args):
+        return False  # nominated by managers (dashboard, API) through successor_nominate
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,167 @@
+"""The role's work in the admin: sessions, improvement work, capacity, incidents."""
+
+from django import forms
+from django.contrib import admin
+
+from departments.admin import ReadOnlyInline, ServiceAdminMixin, changed_values
+from departments.models import Person
+from departments.selectors import user_is_hr
+
+from ..models import (
+    Allocation,
+    ImprovementProject,
+    ImprovementTask,
+    Incident,
+    TechSession,
+    TechSessionInvite,
+)
+from ..services import (
+    allocation_remove,
+    allocation_set,
+    improvement_project_create,
+    improvement_project_update,
+    improvement_task_create,
+    improvement_task_update,
+    incident_record,
+    incident_update,
+    tech_session_schedule,
+)
+
+
+class InviteInline(ReadOnlyInline):
+    model = TechSessionInvite
+    fields = ["person", "mandatory", "attendance"]
+
+
+class SessionAddForm(forms.ModelForm):
+    invitees = forms.ModelMultipleChoiceField(
+        queryset=Person.objects.filter(is_active=True), required=False
+    )
+    mandatory = forms.ModelMultipleChoiceField(
+        queryset=Person.objects.filter(is_active=True),
+        required=False,
+        help_text="Invitees who must attend.",
+    )
+
+    class Meta:
+        model = TechSession
+        fields = ["department", "topic", "presenter", "scheduled_for", "link"]
+
+
+@admin.register(TechSession)
+class TechSessionAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    """Scheduled here or on the dashboard; recorded (held, cancelled, attendance) on the
+    dashboard or through the API, so a saved session is read-only here."""
+
+    list_display = ["topic", "department", "presenter", "status", "scheduled_for"]
+    list_filter = ["status", "department"]
+    search_fields = ["topic"]
+    list_select_related = ["department", "presenter"]
+    autocomplete_fields = ["department", "presenter"]
+    date_hierarchy = "scheduled_for"
+    show_full_result_count = False
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = SessionAddForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_inlines(self, request, obj):
+        return [InviteInline] if obj else []
+
+    def get_readonly_fields(self, request, obj=None):
+        return (
+            ["department", "topic", "presenter", "status", "scheduled_for", "link"] if obj else []
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def service_save(self, request, instance, form, change):
+        return tech_session_schedule(actor=request.user, **form.cleaned_data)
+
+
+@admin.register(ImprovementProject)
+class ImprovementProjectAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "department", "owner", "jira_key", "is_active"]
+    list_filter = ["is_active", "department"]
+    search_fields = ["name", "jira_key"]
+    list_select_related = ["department", "owner"]
+    autocomplete_fields = ["department", "owner"]
+    show_full_result_count = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["department"] if obj else []
+
+    def service_save(self, request, instance, form, change):
+        if change:
+            return improvement_project_update(
+                actor=request.user, project=instance, **changed_values(form)
+            )
+        return improvement_project_create(actor=request.user, **form.cleaned_data)
+
+
+@admin.register(ImprovementTask)
+class ImprovementTaskAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "project", "assignee", "status", "due_date", "jira_issue_key"]
+    list_filter = ["status", "project__department"]
+    search_fields = ["title", "jira_issue_key"]
+    list_select_related = ["project", "assignee"]
+    autocomplete_fields = ["project", "assignee"]
+    fields = ["project", "title", "assignee", "status", "due_date", "jira_issue_key", "jira_url"]
+    readonly_fields = ["jira_issue_key", "jira_url"]  # Jira's own, kept by the sync
+    show_full_result_count = False
+
+    def service_save(self, request, instance, form, change):
+        if change:
+            return improvement_task_update(
+                actor=request.user, task=instance, **changed_values(form)
+            )
+        return improvement_task_create(actor=request.user, **form.cleaned_data)
+
+
+@admin.register(Allocation)
+class AllocationAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    """Allocations are replaced, not edited: delete one and add the new share."""
+
+    list_display = ["person", "project", "duty", "percent", "period_start", "period_end"]
+    list_filter = ["person__department"]
+    search_fields = ["person__full_name", "duty"]
+    list_select_related = ["person", "project"]
+    autocomplete_fields = ["person", "project"]
+    show_full_result_count = False
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return user_is_hr(request.user)
+
+    def delete_model(self, request, obj):
+        allocation_remove(actor=request.user, allocation=obj)
+
+    def delete_queryset(self, request, queryset):
+        for allocation in queryset:
+            allocation_remove(actor=request.user, allocation=allocation)
+
+    def service_save(self, request, instance, form, change):
+        return allocation_set(actor=request.user, **form.cleaned_data)
+
+
+@admin.register(Incident)
+class IncidentAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "department", "severity", "started_at", "resolved_at", "handled_by"]
+    list_filter = ["severity", "department"]
+    search_fields = ["title"]
+    list_select_related = ["department", "handled_by"]
+    autocomplete_fields = ["department", "handled_by"]
+    date_hierarchy = "started_at"
+    show_full_result_count = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["department"] if obj else []
+
+    def service_save(self, request, instance, form, change):
+        if change:
+            return incident_update(actor=request.user, incident=instance, **changed_values(form))
+        return incident_record(actor=request.user, **form.cleaned_data)

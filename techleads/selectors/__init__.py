@@ -1,0 +1,64 @@
+"""Reads of the Tech Lead role and its work: querysets with their joins and annotations,
+one module per question. Every face (API, dashboard, admin) reads through these."""
+
+from .access import (
+    can_lead_department,
+    can_manage_department,
+    departments_led_by,
+    departments_visible_to,
+    people_visible_to,
+)
+from .capacity import allocations_visible_to, month_bounds, people_with_capacity
+from .eligibility import (
+    annotated_verdict,
+    department_candidates,
+    lead_verdict_subquery,
+    people_with_eligibility,
+    person_eligibility,
+    rules_by_id,
+)
+from .escalation import escalation_annotated
+from .role import (
+    active_assignments,
+    current_assignment,
+    departments_with_lead,
+    lead_department_ids,
+    lead_of,
+    succession_risks,
+)
+from .work import (
+    incidents_visible_to,
+    overdue,
+    projects_visible_to,
+    sessions_visible_to,
+    tasks_visible_to,
+)
+
+__all__ = [
+    "active_assignments",
+    "allocations_visible_to",
+    "annotated_verdict",
+    "can_lead_department",
+    "can_manage_department",
+    "current_assignment",
+    "department_candidates",
+    "departments_led_by",
+    "departments_visible_to",
+    "departments_with_lead",
+    "escalation_annotated",
+    "incidents_visible_to",
+    "lead_department_ids",
+    "lead_of",
+    "lead_verdict_subquery",
+    "month_bounds",
+    "overdue",
+    "people_visible_to",
+    "people_with_capacity",
+    "people_with_eligibility",
+    "person_eligibility",
+    "projects_visible_to",
+    "rules_by_id",
+    "sessions_visible_to",
+    "succession_risks",
+    "tasks_visible_to",
+]

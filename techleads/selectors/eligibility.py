@@ -1,0 +1,87 @@
+"""Eligibility in SQL: the twin of rules.eligibility_evaluate, for one person or any queryset."""
+
+from django.db.models import (
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from departments.models import Department, Person
+
+from ..constants import VerdictChoice
+from ..models import EligibilityRule
+from ..rules import Verdict, eligibility_evaluate, verdict_for_rule
+
+
+def _matching_rules(track=None, level=None, step=None) -> QuerySet[EligibilityRule]:
+    """Active rules matching a person row (OuterRef by default), in priority order."""
+    track = track if track is not None else OuterRef("track")
+    level = level if level is not None else OuterRef("level")
+    step = step if step is not None else OuterRef("step")
+    return (
+        EligibilityRule.objects.filter(
+            is_active=True, track=track, min_level__lte=level, min_step__lte=step
+        )
+        .filter(Q(max_level__isnull=True) | Q(max_level__gte=level))
+        .filter(Q(max_step__isnull=True) | Q(max_step__gte=step))
+        .order_by("priority", "id")
+    )
+
+
+def people_with_eligibility(queryset: QuerySet[Person] | None = None) -> QuerySet[Person]:
+    """Annotate `eligibility_verdict` and `eligibility_rule_id` in SQL, for any number of people.
+
+    The SQL twin of rules.eligibility_evaluate: same rule order, same "no rule = ineligible".
+    """
+    queryset = queryset if queryset is not None else Person.objects.all()
+    matching = _matching_rules()
+    return queryset.annotate(
+        eligibility_rule_id=Subquery(matching.values("id")[:1]),
+        eligibility_verdict=Coalesce(
+            Subquery(matching.values("verdict")[:1]), Value(VerdictChoice.INELIGIBLE.value)
+        ),
+    )
+
+
+def person_eligibility(*, person: Person, rules: list[EligibilityRule] | None = None) -> Verdict:
+    """The evaluation for one person (one query for the matching rule, none if rules given)."""
+    if rules is not None:
+        return eligibility_evaluate(
+            track=person.track, level=person.level, step=person.step, rules=rules
+        )
+    rule = _matching_rules(person.track, person.level, person.step).first()
+    return verdict_for_rule(rule, track=person.track, level=person.level, step=person.step)
+
+
+def annotated_verdict(person: Person, rules_by_id: dict[int, EligibilityRule]) -> Verdict:
+    """Build the full Verdict from a person annotated by people_with_eligibility."""
+    rule = rules_by_id.get(person.eligibility_rule_id)
+    return verdict_for_rule(rule, track=person.track, level=person.level, step=person.step)
+
+
+def rules_by_id() -> dict[int, EligibilityRule]:
+    return {rule.id: rule for rule in EligibilityRule.objects.all()}
+
+
+def department_candidates(*, department: Department) -> QuerySet[Person]:
+    """Active members of the department who can be assigned now, best ladder position first."""
+    return (
+        people_with_eligibility(
+            Person.objects.filter(department=department, is_active=True).select_related(
+                "department"
+            )
+        )
+        .filter(eligibility_verdict=VerdictChoice.ELIGIBLE)
+        .order_by("full_name", "id")
+    )
+
+
+def lead_verdict_subquery() -> Coalesce:
+    """For a TechLeadAssignment queryset: the verdict of its person, in SQL."""
+    matching = _matching_rules(
+        OuterRef("person__track"), OuterRef("person__level"), OuterRef("person__step")
+    )
+    return Coalesce(Subquery(matching.values("verdict")[:1]), Value(VerdictChoice.INELIGIBLE.value))

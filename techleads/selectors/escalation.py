@@ -1,0 +1,70 @@
+"""Who to call now: the escalation point of every department in one query."""
+
+from datetime import datetime
+
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    CharField,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from departments.models import Department
+
+from ..constants import Readiness
+from ..models import (
+    SuccessorCandidate,
+    TechLeadAssignment,
+)
+
+
+def escalation_annotated(
+    queryset: QuerySet[Department] | None = None, *, at: datetime | None = None
+) -> QuerySet[Department]:
+    """Annotate each department with its escalation point, in one query for any number.
+
+    `escalation_person_id` and `escalation_role` follow rules.escalation_chain: the Tech
+    Lead (at `at`, else now), then the longest-ready active successor, then the manager,
+    skipping inactive people. Successors and manager are today's: their history is not kept.
+    """
+    queryset = queryset if queryset is not None else Department.objects.all()
+    leads = TechLeadAssignment.objects.filter(department=OuterRef("pk"), person__is_active=True)
+    if at is None:
+        leads = leads.filter(ended_at__isnull=True)
+    else:
+        leads = leads.filter(started_at__lte=at).filter(
+            Q(ended_at__isnull=True) | Q(ended_at__gt=at)
+        )
+    successors = SuccessorCandidate.objects.filter(
+        department=OuterRef("pk"), readiness=Readiness.READY_NOW, person__is_active=True
+    ).order_by("updated_at", "id")
+    return queryset.annotate(
+        escalation_lead_id=Subquery(leads.order_by("-started_at").values("person_id")[:1]),
+        escalation_successor_id=Subquery(successors.values("person_id")[:1]),
+        escalation_manager_id=Case(
+            When(manager__is_active=True, then=F("manager_id")),
+            default=Value(None),
+            output_field=BigIntegerField(),
+        ),
+    ).annotate(
+        escalation_person_id=Coalesce(
+            "escalation_lead_id",
+            "escalation_successor_id",
+            "escalation_manager_id",
+            output_field=BigIntegerField(),
+        ),
+        escalation_role=Case(
+            When(escalation_lead_id__isnull=False, then=Value("tech_lead")),
+            When(escalation_successor_id__isnull=False, then=Value("successor")),
+            When(escalation_manager_id__isnull=False, then=Value("manager")),
+            default=Value(None),
+            output_field=CharField(),
+        ),
+    )

@@ -1,0 +1,66 @@
+"""Who leads which department, now and in the succession plan."""
+
+from django.db.models import (
+    Exists,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+)
+
+from departments.models import Department, Person
+
+from ..constants import Readiness, VerdictChoice
+from ..models import (
+    SuccessorCandidate,
+    TechLeadAssignment,
+)
+from .eligibility import lead_verdict_subquery
+
+
+def active_assignments() -> QuerySet[TechLeadAssignment]:
+    return TechLeadAssignment.objects.filter(ended_at__isnull=True)
+
+
+def current_assignment(*, department: Department) -> TechLeadAssignment | None:
+    return active_assignments().filter(department=department).select_related("person").first()
+
+
+def departments_with_lead(queryset: QuerySet[Department] | None = None) -> QuerySet[Department]:
+    """Departments with `active_assignments` (a list of 0 or 1) prefetched: one extra query."""
+    queryset = queryset if queryset is not None else Department.objects.all()
+    return queryset.select_related("manager", "parent").prefetch_related(
+        Prefetch(
+            "tech_lead_assignments",
+            queryset=active_assignments().select_related("person"),
+            to_attr="active_assignments",
+        )
+    )
+
+
+def lead_of(department: Department) -> TechLeadAssignment | None:
+    """The active assignment of a department fetched with departments_with_lead."""
+    active = getattr(department, "active_assignments", None)
+    if active is None:
+        return current_assignment(department=department)
+    return active[0] if active else None
+
+
+def succession_risks() -> QuerySet[TechLeadAssignment]:
+    """Active leads whose verdict is `transition` and whose department has no ready successor."""
+    ready = SuccessorCandidate.objects.filter(
+        department=OuterRef("department"),
+        readiness=Readiness.READY_NOW,
+        person__is_active=True,
+    )
+    return (
+        active_assignments()
+        .annotate(lead_verdict=lead_verdict_subquery(), has_ready_successor=Exists(ready))
+        .filter(lead_verdict=VerdictChoice.TRANSITION, has_ready_successor=False)
+        .select_related("department", "person", "department__manager")
+    )
+
+
+def lead_department_ids(person: Person | None) -> list[int]:
+    if person is None:
+        return []
+    return list(active_assignments().filter(person=person).values_list("department_id", flat=True))

@@ -1,0 +1,64 @@
+"""Who may run which part of the role, checked by every service before it writes."""
+
+from departments.errors import DomainError, Forbidden
+from departments.models import Department, Person
+from departments.selectors import user_is_hr
+from departments.services import audit_entry_create, model_validate, snapshot
+
+from ..selectors import (
+    can_lead_department,
+    can_manage_department,
+)
+
+
+def require_hr(actor) -> None:
+    if actor is not None and not user_is_hr(actor):
+        raise Forbidden("Only HR can assign, end or hand over the Tech Lead role.")
+
+
+def lock_departments(*department_ids: int) -> list[Department]:
+    """Row-lock departments in pk order, so concurrent role changes queue instead of deadlock."""
+    return list(Department.objects.select_for_update().filter(pk__in=department_ids).order_by("pk"))
+
+
+def require_lead(actor, department: Department, what: str) -> None:
+    if not can_lead_department(actor, department):
+        raise Forbidden(f"Only HR or the Tech Lead of {department} can {what}.")
+
+
+def require_lead_or_manager(actor, department: Department, what: str) -> None:
+    if not (can_lead_department(actor, department) or can_manage_department(actor, department)):
+        raise Forbidden(f"Only HR, the manager or the Tech Lead of {department} can {what}.")
+
+
+def require_active(person: Person | None, field: str) -> None:
+    if person is not None and not person.is_active:
+        raise DomainError(f"{person} is no longer active.", field=field)
+
+
+def audited_update(
+    *, actor, instance, fields: dict, tracked: tuple[str, ...], verb: str, department
+):
+    """Apply `fields`, validate, save, and audit before/after (nothing when nothing changed).
+
+    The record stays in its department: moving it would move it out of its lead's reach.
+    """
+    moved = fields.pop("department", department)
+    if moved != department:
+        raise DomainError(f"This stays in {department}.", field="department")
+    before = snapshot(instance, tracked)
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    model_validate(instance)
+    after = snapshot(instance, tracked)
+    if after != before:
+        instance.save()
+        audit_entry_create(
+            actor=actor,
+            verb=verb,
+            target=instance,
+            before=before,
+            after=after,
+            department=department,
+        )
+    return instance

@@ -1,0 +1,75 @@
+"""The incident log a Tech Lead keeps."""
+
+from django.db import transaction
+
+from departments.errors import DomainError
+from departments.models import Department, Person
+from departments.services import audit_entry_create, model_validate
+
+from ..models import Incident
+from .access import audited_update, require_active, require_lead_or_manager
+
+
+def _require_resolved_after_start(*, started_at, resolved_at) -> None:
+    if resolved_at is not None and resolved_at < started_at:
+        raise DomainError("An incident cannot be resolved before it starts.", field="resolved_at")
+
+
+@transaction.atomic
+def incident_record(
+    *,
+    actor,
+    department: Department,
+    title: str,
+    severity: str,
+    started_at,
+    handled_by: Person | None = None,
+    resolved_at=None,
+    postmortem_url: str = "",
+) -> Incident:
+    """Log an incident: HR, the department's manager or its Tech Lead."""
+    require_lead_or_manager(actor, department, "log its incidents")
+    require_active(handled_by, "handled_by")
+    incident = Incident(
+        department=department,
+        title=title.strip(),
+        severity=severity,
+        started_at=started_at,
+        resolved_at=resolved_at,
+        handled_by=handled_by,
+        postmortem_url=postmortem_url,
+    )
+    _require_resolved_after_start(started_at=started_at, resolved_at=resolved_at)
+    model_validate(incident)
+    incident.save()
+    audit_entry_create(
+        actor=actor,
+        verb="incident.record",
+        target=incident,
+        after={"severity": severity, "started_at": started_at.isoformat()},
+        department=department,
+    )
+    return incident
+
+
+INCIDENT_FIELDS = ("title", "severity", "started_at", "resolved_at", "handled_by", "postmortem_url")
+
+
+@transaction.atomic
+def incident_update(*, actor, incident: Incident, **fields) -> Incident:
+    """Resolve an incident, add its post-mortem, or correct the log."""
+    incident = Incident.objects.select_for_update().select_related("department").get(pk=incident.pk)
+    require_lead_or_manager(actor, incident.department, "change its incident log")
+    require_active(fields.get("handled_by"), "handled_by")
+    _require_resolved_after_start(
+        started_at=fields.get("started_at", incident.started_at),
+        resolved_at=fields.get("resolved_at", incident.resolved_at),
+    )
+    return audited_update(
+        actor=actor,
+        instance=incident,
+        fields=fields,
+        tracked=INCIDENT_FIELDS,
+        verb="incident.update",
+        department=incident.department,
+    )

@@ -1,0 +1,167 @@
+"""The role itself: assign, end and hand over a department's Tech Lead."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from departments.errors import DomainError
+from departments.models import Department, Person
+from departments.services import audit_entry_create, snapshot
+
+from ..errors import AssignmentAlreadyEnded, LeadAlreadyAssigned, NoActiveLead, NotEligible
+from ..models import TechLeadAssignment
+from ..selectors import person_eligibility
+from .access import lock_departments, require_hr
+
+ASSIGNMENT_FIELDS = (
+    "department",
+    "person",
+    "started_at",
+    "ended_at",
+    "reason",
+    "override_reason",
+    "end_reason",
+)
+
+
+def _validate_new_lead(
+    *, department: Department, person: Person, reason: str, override_reason: str
+):
+    if not reason.strip():
+        raise DomainError("Say why this person is assigned.", field="reason")
+    if person.department_id != department.pk or not person.is_active:
+        raise DomainError(f"{person} is not an active member of {department}.", field="person")
+    verdict = person_eligibility(person=person)
+    if not verdict.can_be_assigned and not override_reason.strip():
+        raise NotEligible(verdict.reason)
+    return verdict
+
+
+def _create_assignment(*, department, person, actor, reason, override_reason, started_at):
+    try:
+        with transaction.atomic():  # savepoint: the partial unique index has the last word
+            return TechLeadAssignment.objects.create(
+                department=department,
+                person=person,
+                assigned_by=actor,
+                reason=reason.strip(),
+                override_reason=override_reason.strip(),
+                started_at=started_at,
+            )
+    except IntegrityError as exc:
+        raise LeadAlreadyAssigned(department) from exc
+
+
+@transaction.atomic
+def assignment_create(
+    *,
+    department: Department,
+    person: Person,
+    assigned_by,
+    reason: str,
+    override_reason: str = "",
+) -> TechLeadAssignment:
+    """Make `person` the department's Tech Lead from now on.
+
+    Refused when the department already has an active lead (409), the person is not an
+    active member, or their verdict does not allow it and no override reason is given.
+    """
+    require_hr(assigned_by)
+    lock_departments(department.pk)
+    if TechLeadAssignment.objects.filter(department=department, ended_at__isnull=True).exists():
+        raise LeadAlreadyAssigned(department)
+    verdict = _validate_new_lead(
+        department=department, person=person, reason=reason, override_reason=override_reason
+    )
+    assignment = _create_assignment(
+        department=department,
+        person=person,
+        actor=assigned_by,
+        reason=reason,
+        override_reason=override_reason,
+        started_at=timezone.now(),
+    )
+    audit_entry_create(
+        actor=assigned_by,
+        verb="techlead.assign",
+        target=assignment,
+        after=snapshot(assignment, ASSIGNMENT_FIELDS),
+        department=department,
+        note=f"Verdict: {verdict.verdict}. {verdict.reason}",
+    )
+    return assignment
+
+
+@transaction.atomic
+def assignment_end(
+    *, assignment: TechLeadAssignment, ended_by, reason: str = ""
+) -> TechLeadAssignment:
+    """End an active assignment; ending an ended one is a conflict (409)."""
+    require_hr(ended_by)
+    assignment = TechLeadAssignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.ended_at is not None:
+        raise AssignmentAlreadyEnded(assignment)
+    before = snapshot(assignment, ASSIGNMENT_FIELDS)
+    assignment.ended_at = timezone.now()
+    assignment.ended_by = ended_by if getattr(ended_by, "is_authenticated", False) else None
+    assignment.end_reason = reason.strip()
+    assignment.save(update_fields=["ended_at", "ended_by", "end_reason"])
+    audit_entry_create(
+        actor=ended_by,
+        verb="techlead.end",
+        target=assignment,
+        before=before,
+        after=snapshot(assignment, ASSIGNMENT_FIELDS),
+        department=assignment.department,
+    )
+    return assignment
+
+
+@transaction.atomic
+def assignment_hand_over(
+    *,
+    department: Department,
+    successor: Person,
+    actor,
+    reason: str,
+    override_reason: str = "",
+) -> TechLeadAssignment:
+    """End the current lead and start the successor's assignment, in one transaction."""
+    require_hr(actor)
+    lock_departments(department.pk)
+    current = (
+        TechLeadAssignment.objects.select_for_update()
+        .filter(department=department, ended_at__isnull=True)
+        .select_related("person")
+        .first()
+    )
+    if current is None:
+        raise NoActiveLead(department)
+    if current.person_id == successor.pk:
+        raise DomainError(f"{successor} is already the Tech Lead of {department}.", field="person")
+    verdict = _validate_new_lead(
+        department=department, person=successor, reason=reason, override_reason=override_reason
+    )
+    now = timezone.now()
+    before = snapshot(current, ASSIGNMENT_FIELDS)
+    current.ended_at = now
+    current.ended_by = actor if getattr(actor, "is_authenticated", False) else None
+    current.end_reason = f"Handed over to {successor}. {reason.strip()}"
+    current.save(update_fields=["ended_at", "ended_by", "end_reason"])
+    new = _create_assignment(
+        department=department,
+        person=successor,
+        actor=actor,
+        reason=reason,
+        override_reason=override_reason,
+        started_at=now,
+    )
+    audit_entry_create(
+        actor=actor,
+        verb="techlead.hand_over",
+        target=new,
+        before=before,
+        after=snapshot(new, ASSIGNMENT_FIELDS),
+        department=department,
+        note=f"From {current.person} to {successor}. Verdict: {verdict.verdict}. {verdict.reason}",
+    )
+    return new
