@@ -8,6 +8,7 @@ from departments.api.viewsets import GenericViewSet
 from departments.errors import DomainError, Forbidden
 from departments.selectors import user_person
 from sops.constants import DocumentKind
+from sops.filtersets import DocumentFilter
 from sops.models import Document
 from sops.selectors import documents_visible_to, process_coverage
 from sops.services import (
@@ -17,7 +18,6 @@ from sops.services import (
     process_acknowledge,
 )
 
-from .filters import DocumentFilter
 from .serializers import (
     AcknowledgementSerializer,
     CoverageSerializer,

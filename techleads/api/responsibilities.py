@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from departments.api.permissions import IsIntegrationOrHR
 from departments.api.viewsets import GenericViewSet
+from techleads import filtersets
 from techleads.models import TechSessionInvite
 from techleads.selectors import (
     allocations_visible_to,
@@ -37,7 +38,6 @@ from techleads.services import (
     tech_session_schedule,
 )
 
-from . import filters
 from .serializers import (
     AllocationSerializer,
     ImprovementProjectSerializer,
@@ -76,7 +76,7 @@ class TechSessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Gener
     """
 
     serializer_class = TechSessionSerializer
-    filterset_class = filters.TechSessionFilter
+    filterset_class = filtersets.TechSessionFilter
     ordering_fields = ["scheduled_for", "id"]
     ordering = ["-scheduled_for", "-id"]
 
@@ -121,7 +121,7 @@ class ImprovementProjectViewSet(ReadCreateUpdate):
     """Process Improvement projects, with their open, overdue and done task counts."""
 
     serializer_class = ImprovementProjectSerializer
-    filterset_class = filters.ImprovementProjectFilter
+    filterset_class = filtersets.ImprovementProjectFilter
     search_fields = ["name", "jira_key"]
     ordering_fields = ["name", "id"]
     ordering = ["name", "id"]
@@ -145,7 +145,7 @@ class ImprovementTaskViewSet(ReadCreateUpdate):
     delegates), the assignee moves their status, and Jira keeps synced ones current."""
 
     serializer_class = ImprovementTaskSerializer
-    filterset_class = filters.ImprovementTaskFilter
+    filterset_class = filtersets.ImprovementTaskFilter
     search_fields = ["title", "jira_issue_key"]
     ordering_fields = ["due_date", "updated_at", "id"]
     ordering = ["due_date", "id"]
@@ -224,7 +224,7 @@ class AllocationViewSet(
     """
 
     serializer_class = AllocationSerializer
-    filterset_class = filters.AllocationFilter
+    filterset_class = filtersets.AllocationFilter
     ordering_fields = ["period_start", "percent", "id"]
     ordering = ["person", "period_start", "id"]
 
@@ -243,7 +243,7 @@ class IncidentViewSet(ReadCreateUpdate):
     resolve them (`resolved_at`) and link the post-mortem."""
 
     serializer_class = IncidentSerializer
-    filterset_class = filters.IncidentFilter
+    filterset_class = filtersets.IncidentFilter
     search_fields = ["title"]
     ordering_fields = ["started_at", "severity", "id"]
     ordering = ["-started_at", "-id"]

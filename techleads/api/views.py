@@ -23,6 +23,7 @@ from departments.services import (
     person_create,
     person_update,
 )
+from techleads import filtersets
 from techleads.models import (
     EligibilityRule,
     SuccessorCandidate,
@@ -50,7 +51,6 @@ from techleads.services import (
     successor_remove,
 )
 
-from . import filters
 from .serializers import (
     AssignInputSerializer,
     AssignmentSerializer,
@@ -163,7 +163,7 @@ class DepartmentViewSet(
     GenericViewSet,
 ):
     serializer_class = DepartmentSerializer
-    filterset_class = filters.DepartmentFilter
+    filterset_class = filtersets.DepartmentFilter
     permission_classes = [HRWritesOthersRead]
     search_fields = ["name", "slug", "confluence_space"]
     ordering_fields = ["name", "slug", "id"]
@@ -277,7 +277,7 @@ class PersonViewSet(
     GenericViewSet,
 ):
     serializer_class = PersonSerializer
-    filterset_class = filters.PersonFilter
+    filterset_class = filtersets.PersonFilter
     permission_classes = [HRWritesOthersRead]
     search_fields = ["full_name", "employee_id", "email"]
     ordering_fields = ["full_name", "employee_id", "level", "id"]
@@ -355,7 +355,7 @@ class EligibilityRuleViewSet(
 
     queryset = EligibilityRule.objects.order_by("priority", "id")
     serializer_class = EligibilityRuleSerializer
-    filterset_class = filters.EligibilityRuleFilter
+    filterset_class = filtersets.EligibilityRuleFilter
     permission_classes = [HRWritesOthersRead]
     ordering_fields = ["priority", "id"]
 
@@ -375,7 +375,7 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Generi
     """Tech Lead assignments, current and past. Created by POST, changed only by end."""
 
     serializer_class = AssignmentSerializer
-    filterset_class = filters.AssignmentFilter
+    filterset_class = filtersets.AssignmentFilter
     ordering_fields = ["started_at", "ended_at", "id"]
     ordering = ["-started_at", "-id"]
 
@@ -431,7 +431,7 @@ class SuccessorViewSet(
     """Successor candidates: HR and the department's manager nominate and update them."""
 
     serializer_class = SuccessorSerializer
-    filterset_class = filters.SuccessorFilter
+    filterset_class = filtersets.SuccessorFilter
     ordering = ["department", "readiness", "id"]
 
     def get_queryset(self):
