@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from dashboard.tests.pages import body, new
 from techleads.models import Allocation
 from techleads.selectors import month_bounds
 from techleads.services import allocation_set, improvement_project_create
@@ -16,15 +17,6 @@ pytestmark = pytest.mark.django_db
 LIST = reverse("dashboard:capacity")
 CREATE = reverse("dashboard:allocation_create")
 ALLOCATE_FORM = "Allocate capacity"
-
-
-def new(**fields) -> dict:
-    """The allocation form's fields carry the `new-` prefix."""
-    return {f"new-{name}": value for name, value in fields.items()}
-
-
-def body(response) -> str:
-    return response.content.decode()
 
 
 def row_of(page: str, name: str) -> str:

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from dashboard.tests.pages import body, new, section
 from techleads.models import ImprovementTask
 from techleads.services import improvement_project_create, improvement_task_create
 
@@ -16,20 +17,6 @@ pytestmark = pytest.mark.django_db
 LIST = reverse("dashboard:improvement")
 CREATE = reverse("dashboard:task_create")
 DELEGATE_FORM = "Delegate a task"
-
-
-def new(**fields) -> dict:
-    """The delegate form's fields carry the `new-` prefix."""
-    return {f"new-{name}": value for name, value in fields.items()}
-
-
-def body(response) -> str:
-    return response.content.decode()
-
-
-def section(page: str, heading_id: str) -> str:
-    """The card whose heading has this id."""
-    return page.split(f'id="{heading_id}"', 1)[1].split("</section>", 1)[0]
 
 
 def status_url(task) -> str:

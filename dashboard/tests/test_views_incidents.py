@@ -5,9 +5,11 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from dashboard.tests.pages import body, local, new, section
 from techleads.models import Incident
 from techleads.services import incident_record, successor_nominate
 
@@ -16,25 +18,6 @@ pytestmark = pytest.mark.django_db
 LIST = reverse("dashboard:incidents")
 CREATE = reverse("dashboard:incident_create")
 LOG_FORM = "Log an incident"
-
-
-def local(moment) -> str:
-    """A moment as a datetime-local input sends it."""
-    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
-
-
-def new(**fields) -> dict:
-    """The incident form's fields carry the `new-` prefix."""
-    return {f"new-{name}": value for name, value in fields.items()}
-
-
-def body(response) -> str:
-    return response.content.decode()
-
-
-def section(page: str, heading_id: str) -> str:
-    """The card whose heading has this id."""
-    return page.split(f'id="{heading_id}"', 1)[1].split("</section>", 1)[0]
 
 
 def log_table(page: str) -> str:
@@ -206,6 +189,21 @@ def test_resolving_without_the_role_is_a_403_and_changes_nothing(client, org, in
     assert client.post(reverse("dashboard:incident_resolve", args=[999999])).status_code == 404
     incident.refresh_from_db()
     assert incident.resolved_at is None
+
+
+def test_posts_need_the_csrf_token(org, incidents):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(org.lea.user)
+    incident = incidents["platform"]
+    assert client.post(resolve_url(incident)).status_code == 403
+    assert log(client, org).status_code == 403
+    incident.refresh_from_db()
+    assert incident.resolved_at is None and Incident.objects.count() == 3
+    client.get(LIST)  # the page sets the cookie its forms' token matches
+    token = {"csrfmiddlewaretoken": client.cookies["csrftoken"].value}
+    assert client.post(resolve_url(incident), token).status_code == 302
+    incident.refresh_from_db()
+    assert incident.resolved_at is not None
 
 
 # Logging and resolving -----------------------------------------------------------------

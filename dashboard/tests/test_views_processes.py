@@ -4,6 +4,7 @@ waits for the viewer's acknowledgement, acknowledging, bad input, bounded querie
 import pytest
 from django.urls import reverse
 
+from dashboard.tests.pages import body, section
 from departments.models import Department
 from sops.models import ProcessAcknowledgement
 from sops.services import document_create, document_review_record, process_acknowledge
@@ -14,17 +15,13 @@ LIST = reverse("dashboard:processes")
 PENDING = "Waiting for your acknowledgement"
 
 
-def body(response) -> str:
-    return response.content.decode()
-
-
 def ack_url(document) -> str:
     return reverse("dashboard:process_ack", args=[document.pk])
 
 
 def card(page: str, document) -> str:
     """A process's card: its title and its coverage per involved department."""
-    return page.split(f'id="process-{document.pk}"', 1)[1].split("</section>", 1)[0]
+    return section(page, f"process-{document.pk}")
 
 
 def coverage(page: str, document, department) -> str:

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from dashboard.tests.pages import body, local, new, section
 from techleads.models import TechSession
 from techleads.services import tech_session_record, tech_session_schedule
 
@@ -19,20 +20,6 @@ LIST = reverse("dashboard:sessions")
 SCHEDULE = reverse("dashboard:session_schedule")
 SCHEDULE_FORM = "Schedule a tech session"
 RECORD_FORM = "Record the session"
-
-
-def local(moment) -> str:
-    """A moment as a datetime-local input sends it."""
-    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
-
-
-def new(**fields) -> dict:
-    """The schedule form's fields carry the `new-` prefix."""
-    return {f"new-{name}": value for name, value in fields.items()}
-
-
-def body(response) -> str:
-    return response.content.decode()
 
 
 def record_url(session) -> str:
@@ -339,6 +326,19 @@ def test_a_bad_session_is_shown_with_its_error_and_nothing_is_scheduled(client, 
     assert not TechSession.objects.exists()
 
 
+def test_several_bad_fields_are_shown_together_and_nothing_is_scheduled(client, org):
+    """Every field's error at once, each announced to a screen reader."""
+    client.force_login(org.lea.user)
+    data = new(department=org.platform.pk, topic="", scheduled_for="soon", link="nope")
+    response = client.post(SCHEDULE, data)
+    assert response.status_code == 200
+    page = body(response)
+    for error in ("This field is required.", "Enter a valid date/time.", "Enter a valid URL."):
+        assert error in page, error
+    assert page.count('role="alert"') >= 3
+    assert not TechSession.objects.exists()
+
+
 def test_a_bad_record_is_shown_with_its_error_and_changes_nothing(client, org, sessions):
     client.force_login(org.lea.user)
     session = sessions["platform"]
@@ -399,7 +399,7 @@ def test_the_department_page_counts_sessions_held_and_links_the_next(client, org
     )
     client.force_login(org.maya.user)
     page = body(client.get(reverse("dashboard:department", args=[org.platform.pk])))
-    work = page.split('id="work-heading"', 1)[1].split("</section>", 1)[0]
+    work = section(page, "work-heading")
     held_link = f"/sessions/?department={org.platform.pk}&amp;status=completed"
     assert f'<a href="{held_link}">1 tech session</a> held in the last quarter' in work
     next_link = session_url(sessions["platform"])
@@ -414,7 +414,7 @@ def test_every_link_of_the_overview_s_health_table_opens(client, org, sessions):
     """Each component of each department's score links to the list behind it."""
     client.force_login(org.hr)
     page = body(client.get("/"))
-    table = page.split('id="health-components"', 1)[1].split("</section>", 1)[0]
+    table = section(page, "health-components")
     links = [unescape(href) for href in re.findall(r'<a href="([^"]+)"', table)]
     components = 7  # lead, succession, documentation, tooling, acknowledgements, tasks, sessions
     # Per department: its name, each component, and its sessions held last quarter.
