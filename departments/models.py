@@ -1,7 +1,9 @@
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 # Levels and steps are small positive numbers; the upper bound keeps nonsense out of HRIS syncs.
 LADDER_VALIDATORS = [MinValueValidator(1), MaxValueValidator(20)]
@@ -37,6 +39,10 @@ class Department(models.Model):
         return self.name
 
 
+# The field each of Person's unique constraints guards, by violation_error_code.
+CONSTRAINT_FIELDS = {"email_taken": "email", "jira_account_id_taken": "jira_account_id"}
+
+
 class Person(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -48,6 +54,12 @@ class Person(models.Model):
     employee_id = models.CharField(max_length=64, unique=True)
     full_name = models.CharField(max_length=200)
     email = models.EmailField(max_length=254, blank=True)
+    jira_account_id = models.CharField(
+        "Jira account id",
+        max_length=128,
+        blank=True,
+        help_text="The person's Atlassian accountId: Jira's assignee is matched by it first.",
+    )
     department = models.ForeignKey(
         Department, null=True, blank=True, on_delete=models.PROTECT, related_name="people"
     )
@@ -72,6 +84,22 @@ class Person(models.Model):
                 name="%(app_label)s_%(class)s_step_positive",
                 violation_error_message="Step must be 1 or more.",
             ),
+            # One person per address: Jira and notifications find people by email, which
+            # mail systems compare ignoring case. Blank means "none", so it may repeat.
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~Q(email=""),
+                name="%(app_label)s_%(class)s_email_unique",
+                violation_error_code="email_taken",
+                violation_error_message="Another person already has this email.",
+            ),
+            models.UniqueConstraint(
+                fields=["jira_account_id"],
+                condition=~Q(jira_account_id=""),
+                name="%(app_label)s_%(class)s_jira_account_unique",
+                violation_error_code="jira_account_id_taken",
+                violation_error_message="Another person already has this Jira account id.",
+            ),
         ]
         indexes = [
             # Department pages, candidate lists and scoping: active people of a department.
@@ -82,6 +110,18 @@ class Person(models.Model):
 
     def __str__(self):
         return self.full_name
+
+    def validate_constraints(self, exclude=None):
+        """Django reports a conditional or expression constraint as a non-field error;
+        name the field instead, so forms and the API put the message where it belongs."""
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict({})
+            for error in errors.pop(NON_FIELD_ERRORS, []):
+                field = CONSTRAINT_FIELDS.get(error.code, NON_FIELD_ERRORS)
+                errors.setdefault(field, []).append(error)
+            raise ValidationError(errors) from exc
 
     @property
     def ladder_position(self) -> str:

@@ -22,6 +22,7 @@ PERSON_FIELDS = (
     "step",
     "is_active",
     "user",
+    "jira_account_id",
 )
 
 

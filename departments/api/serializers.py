@@ -65,4 +65,5 @@ class PersonSerializer(serializers.ModelSerializer):
             "level",
             "step",
             "is_active",
+            "jira_account_id",
         ]

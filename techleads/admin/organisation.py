@@ -159,6 +159,7 @@ class PersonAdmin(ServiceAdminMixin, admin.ModelAdmin):
         "employee_id",
         "full_name",
         "email",
+        "jira_account_id",
         "department",
         "track",
         "level",
