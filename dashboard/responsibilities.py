@@ -27,13 +27,14 @@ from sops.services import process_acknowledge
 from techleads.constants import Attendance, SessionStatus
 from techleads.models import Allocation
 from techleads.selectors import (
+    allocations_overlapping,
     allocations_visible_to,
     can_lead_department,
+    capacity_period,
     departments_led_by,
     departments_visible_to,
     escalation_annotated,
     incidents_visible_to,
-    month_bounds,
     overdue,
     people_visible_to,
     people_with_capacity,
@@ -285,16 +286,15 @@ def _allocation_form(request, data=None):
 @login_required
 def capacity(request, allocation_form=None):
     form = _department_filter(forms.CapacityFilter(request.GET or None), request.user)
-    start, end = month_bounds(timezone.localdate())
     people = people_visible_to(request.user).filter(is_active=True, department__isnull=False)
-    if form.is_valid():
-        data = form.cleaned_data
-        start = data["period_start"] or start
-        end = data["period_end"] or max(start, end)
-        if data["department"]:
-            people = people.filter(department_id=data["department"])
-    allocations = Allocation.objects.filter(
-        period_start__lte=end, period_end__gte=start
+    data = form.cleaned_data if form.is_valid() else {}
+    start, end = capacity_period(
+        timezone.localdate(), start=data.get("period_start"), end=data.get("period_end")
+    )
+    if data.get("department"):
+        people = people.filter(department_id=data["department"])
+    allocations = allocations_overlapping(
+        Allocation.objects.all(), start=start, end=end
     ).select_related("project")
     people = (
         people_with_capacity(people, period_start=start, period_end=end)

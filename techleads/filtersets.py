@@ -17,7 +17,7 @@ from techleads.models import (
     TechLeadAssignment,
     TechSession,
 )
-from techleads.selectors import overdue
+from techleads.selectors import allocations_overlapping, overdue
 
 
 class DepartmentFilter(django_filters.FilterSet):
@@ -119,7 +119,7 @@ class AllocationFilter(django_filters.FilterSet):
         fields = ["person", "department", "project"]
 
     def filter_on(self, queryset, name, value):
-        return queryset.filter(period_start__lte=value, period_end__gte=value)
+        return allocations_overlapping(queryset, start=value, end=value)
 
 
 class IncidentFilter(django_filters.FilterSet):

@@ -124,14 +124,42 @@ class CapacityFlag:
     unallocated_percent: int
 
 
+class AllocationLike(Protocol):
+    percent: int
+    period_start: date
+    period_end: date
+
+
 def capacity_flag(*, percents: Iterable[int]) -> CapacityFlag:
-    """Above 100% is over-allocation; below it, the rest is unallocated capacity."""
+    """The flag of the allocations covering one day: above 100% is over-allocation; below
+    it, the rest is unallocated capacity."""
     total = sum(percents)
     return CapacityFlag(
         allocated_percent=total,
         over_allocated=total > 100,
         unallocated_percent=max(0, 100 - total),
     )
+
+
+def capacity_peak(
+    *, allocations: Iterable[AllocationLike], period_start: date, period_end: date
+) -> CapacityFlag:
+    """The flag of the period's busiest day (the SQL twin is selectors.people_with_capacity).
+
+    Allocations that follow each other are never summed: 60% for the first half of a month
+    and 50% for the second is a peak of 60%. A day's sum only rises where an allocation
+    starts, so the busiest day is the start of some allocation, clipped to the period.
+    """
+    inside = [
+        a for a in allocations if a.period_start <= period_end and a.period_end >= period_start
+    ]
+    days = {max(a.period_start, period_start) for a in inside}
+    busiest = max(
+        ([a.percent for a in inside if a.period_start <= day <= a.period_end] for day in days),
+        key=sum,
+        default=[],
+    )
+    return capacity_flag(percents=busiest)
 
 
 # Jira ---------------------------------------------------------------------------------

@@ -259,9 +259,11 @@ class AllocationSerializer(serializers.ModelSerializer):
 class CapacitySerializer(serializers.Serializer):
     person = serializers.IntegerField(source="id")
     full_name = serializers.CharField()
-    allocated_percent = serializers.IntegerField()
-    unallocated_percent = serializers.IntegerField()
-    over_allocated = serializers.BooleanField()
+    allocated_percent = serializers.IntegerField(
+        help_text="The peak: the highest sum of the allocations covering one day of the period."
+    )
+    unallocated_percent = serializers.IntegerField(help_text="What the peak leaves below 100.")
+    over_allocated = serializers.BooleanField(help_text="Above 100% on some day.")
     under_allocated = serializers.BooleanField()
 
 

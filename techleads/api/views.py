@@ -31,11 +31,11 @@ from techleads.models import (
 )
 from techleads.selectors import (
     annotated_verdict,
+    capacity_period,
     departments_visible_to,
     departments_with_lead,
     escalation_annotated,
     lead_of,
-    month_bounds,
     people_visible_to,
     people_with_capacity,
     people_with_eligibility,
@@ -252,14 +252,17 @@ class DepartmentViewSet(
     )
     @action(detail=True, methods=["get"])
     def capacity(self, request, pk=None):
-        """Each active member's allocated share of the period (default: this month), with
-        over-allocation (above 100%) and unallocated capacity flagged."""
+        """Each active member's peak allocation in the period (default: this month): the
+        highest sum of the allocations covering one day, with over-allocation (above 100% on
+        some day) and the capacity the peak leaves unallocated flagged."""
         department = self.get_object()
         query = CapacityQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        start, end = month_bounds(timezone.localdate())
-        start = query.validated_data.get("period_start", start)
-        end = query.validated_data.get("period_end", max(start, end))
+        start, end = capacity_period(
+            timezone.localdate(),
+            start=query.validated_data.get("period_start"),
+            end=query.validated_data.get("period_end"),
+        )
         people = people_with_capacity(
             people_visible_to(request.user).filter(department=department, is_active=True),
             period_start=start,

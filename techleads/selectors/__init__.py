@@ -8,7 +8,13 @@ from .access import (
     departments_visible_to,
     people_visible_to,
 )
-from .capacity import allocations_visible_to, month_bounds, people_with_capacity
+from .capacity import (
+    allocations_overlapping,
+    allocations_visible_to,
+    capacity_period,
+    month_bounds,
+    people_with_capacity,
+)
 from .eligibility import (
     annotated_verdict,
     department_candidates,
@@ -36,10 +42,12 @@ from .work import (
 
 __all__ = [
     "active_assignments",
+    "allocations_overlapping",
     "allocations_visible_to",
     "annotated_verdict",
     "can_lead_department",
     "can_manage_department",
+    "capacity_period",
     "current_assignment",
     "department_candidates",
     "departments_led_by",
