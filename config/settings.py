@@ -5,7 +5,6 @@ tasks eagerly in-process and email goes to the console. See README, Configuratio
 """
 
 import os
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -43,22 +42,19 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
-# pytest imports settings itself; the suite must run with nothing configured.
-TESTING = "pytest" in sys.modules
-
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
+    if not DEBUG:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Set it in the environment (for example "
             "`export SECRET_KEY=$(python -c 'import secrets; print(secrets.token_urlsafe(50))')`), "
             "or set DEBUG=1 for local development."
         )
-    SECRET_KEY = "insecure-development-key-only-used-with-DEBUG-or-tests"  # noqa: S105
+    SECRET_KEY = "insecure-development-key-only-used-with-DEBUG"  # noqa: S105
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if (DEBUG or TESTING) else "")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -151,7 +147,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
+            if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -159,7 +155,7 @@ STORAGES = {
 
 # Security: on by default outside DEBUG; each can be relaxed explicitly (e.g. behind
 # a TLS-terminating proxy that already redirects, or for a loopback benchmark).
-SECURE = not (DEBUG or TESTING)
+SECURE = not DEBUG
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SECURE)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", SECURE)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", SECURE)
@@ -260,7 +256,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
-
-if TESTING:
-    # Hashing passwords with a real KDF is most of a test's run time.
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

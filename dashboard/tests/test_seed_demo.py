@@ -1,20 +1,23 @@
 """seed_demo builds the same realistic organisation every time, with every case the
 dashboard and the admin need to show."""
 
+import io
 import json
 import os
+import shutil
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Max, Min, OuterRef
 from django.utils import timezone
 
-from departments.models import Department, Person
-from sops.models import Document
+from departments.models import AuditEntry, Department, Person
+from sops.models import Document, DocumentReview, Notification, StalenessRun
 from sops.selectors import process_coverage
 from techleads.models import (
     ImprovementTask,
@@ -94,7 +97,73 @@ def test_demo_has_the_role_s_work_in_every_state(demo):
     assert coverage and any(0 < row.acknowledged < row.people for row in coverage)
 
 
-def test_demo_logins_work_and_are_printed(demo):
+def test_demo_history_is_in_the_audit_trail(demo):
+    """HR did everything through the services, each change on its own day: every
+    assignment's entry is dated when it started, every ended one has an entry when it
+    ended, the departments were created before anyone led them, and every document's
+    last review is in its review history."""
+    hr = get_user_model().objects.get(username="hr")
+    now = timezone.now()
+    entries = AuditEntry.objects.all()
+    assert set(entries.values_list("actor", flat=True)) == {hr.pk}
+    assert not entries.filter(created_at__gt=now).exists()
+    role = entries.filter(target_type="techleads.techleadassignment")
+    for lead in TechLeadAssignment.objects.filter(ended_at=None):
+        started = role.get(
+            target_id=str(lead.pk), verb__in=["techlead.assign", "techlead.hand_over"]
+        )
+        assert started.created_at == lead.started_at < now - timedelta(days=29)
+        assert lead.assigned_by == hr
+    for past in TechLeadAssignment.objects.exclude(ended_at=None):
+        ends = role.filter(
+            department=past.department, verb__in=["techlead.end", "techlead.hand_over"]
+        )
+        assert ends.filter(created_at=past.ended_at).exists()
+        assert past.started_at < past.ended_at < now - timedelta(days=29)
+    founded = entries.filter(verb="department.create").aggregate(at=Max("created_at"))["at"]
+    assert founded < TechLeadAssignment.objects.aggregate(at=Min("started_at"))["at"]
+    assert entries.filter(verb="person.import_create").count() > 250
+    for document in Document.objects.exclude(status="archived"):
+        last = document.reviews.latest("reviewed_at")
+        assert last.reviewed_at == document.last_reviewed_at < now and last.reviewed_by == hr
+    assert (
+        DocumentReview.objects.count() == entries.filter(verb__startswith="document.review").count()
+    )
+
+
+def test_first_look_after_seeding_and_one_staleness_check(demo, client):
+    """What `make run` shows a newcomer: the overview's last run, digests in the Platform
+    lead's inbox, escalations to managers."""
+    call_command("check_staleness", stdout=io.StringIO())
+    run = StalenessRun.objects.get()
+    client.force_login(get_user_model().objects.get(username="hr"))
+    overview = client.get("/").content.decode()
+    assert "has not run yet" not in overview
+    assert f"{run.notifications_sent} notifications" in overview
+    lead = get_user_model().objects.get(username="techlead").person
+    assert Notification.objects.filter(recipient=lead, kind="digest").exists()
+    assert Notification.objects.filter(kind="escalation").exists()
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_run_checks_staleness_between_seeding_and_serving():
+    """`make -n` prints the commands without running them."""
+    commands = subprocess.run(  # noqa: S603
+        [shutil.which("make"), "-n", "run"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    steps = ["manage.py seed_demo", "manage.py check_staleness", "manage.py runserver"]
+    order = [step for line in commands.splitlines() for step in steps if step in line]
+    assert order == steps
+
+
+def test_demo_prints_progress_logins_and_a_summary(demo):
+    """One line per stage with its counts, the logins, then the one-line summary."""
+    stages = [line for line in demo.splitlines() if line.startswith("  … ")]
+    assert len(stages) == 5 and all(any(c.isdigit() for c in line) for line in stages)
     assert "hr " in demo and "password for all: demo-password-1" in demo
     assert demo.strip().splitlines()[-1].startswith("seed_demo: created 12 departments")
     hr = authenticate(username="hr", password="demo-password-1")
@@ -114,7 +183,12 @@ def test_running_twice_duplicates_nothing(demo):
 
 def test_same_organisation_on_every_machine(demo, tmp_path):
     """A fresh database seeded in another process gives the same people and documents."""
-    env = {**os.environ, "DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",  # as `make run` does, not the suite's
+        "DEBUG": "1",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+    }
     env.pop("REDIS_URL", None)
     for args in (["migrate", "-v0"], ["seed_demo", "--password", "x-demo-password"]):
         subprocess.run(  # noqa: S603

@@ -34,6 +34,8 @@ def worker_database_url() -> str:
 def start(*args: str) -> subprocess.Popen:
     env = {
         **os.environ,
+        # A deployed worker: the app's settings, not the test suite's (which pytest set).
+        "DJANGO_SETTINGS_MODULE": "config.settings",
         "DATABASE_URL": worker_database_url(),
         "REDIS_URL": settings.REDIS_URL,
         "SECRET_KEY": "celery-integration-test-key-" + "x" * 30,

@@ -1,0 +1,36 @@
+"""Settings of the test suite (pytest.ini points DJANGO_SETTINGS_MODULE here): the app's own
+settings, read from the environment as always, plus what the tests need.
+
+The suite runs with nothing configured: no SECRET_KEY, no DEBUG. DATABASE_URL and
+REDIS_URL still choose SQLite or PostgreSQL, eager Celery or Redis (README, Configuration).
+Subprocesses that stand for a real deployment (a Celery worker, `manage.py check`) set
+DJANGO_SETTINGS_MODULE=config.settings themselves.
+"""
+
+import os
+
+# config.settings refuses to start without a SECRET_KEY outside DEBUG; give it one that is
+# only ever used by tests, before it is read.
+os.environ.setdefault("SECRET_KEY", "insecure-key-only-used-by-the-test-suite-" + "x" * 20)
+
+from config.settings import *  # noqa: E402, F403
+from config.settings import STORAGES  # noqa: E402
+
+# Requests come from Django's test client and pytest-django's live server: plain http on
+# the loopback (Django adds "testserver" itself), whatever the environment says.
+ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+SECURE_HSTS_PRELOAD = False
+
+# Static files are served from the source folders; tests never run collectstatic.
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# Hashing passwords with a real KDF is most of a test's run time.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
