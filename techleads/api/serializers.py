@@ -91,13 +91,31 @@ class EndInputSerializer(serializers.Serializer):
 
 
 class SuccessorSerializer(serializers.ModelSerializer):
+    """`department` and `person` name the nomination: set on create, fixed afterwards (an
+    update changes readiness and notes; another person is another nomination)."""
+
     readiness = serializers.ChoiceField(choices=Readiness.choices)
 
     class Meta:
         model = SuccessorCandidate
         fields = ["id", "department", "person", "readiness", "notes", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
+        extra_kwargs = {
+            "department": {"help_text": "Fixed once nominated."},
+            "person": {"help_text": "Fixed once nominated: nominate another person instead."},
+        }
         validators = []  # the service upserts (department, person)
+
+    def _stays(self, value, field: str):
+        if self.instance is not None and getattr(self.instance, f"{field}_id") != value.pk:
+            raise serializers.ValidationError("Nominate the new candidate instead; this one stays.")
+        return value
+
+    def validate_department(self, value):
+        return self._stays(value, "department")
+
+    def validate_person(self, value):
+        return self._stays(value, "person")
 
 
 class EscalationSerializer(serializers.Serializer):

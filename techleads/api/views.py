@@ -452,11 +452,11 @@ class SuccessorViewSet(
         )
 
     def perform_update(self, serializer):
-        current = serializer.instance
+        current = serializer.instance  # the serializer refuses another department or person
         data = serializer.validated_data
         serializer.instance = successor_nominate(
-            department=data.get("department", current.department),
-            person=data.get("person", current.person),
+            department=current.department,
+            person=current.person,
             actor=self.request.user,
             readiness=data.get("readiness", current.readiness),
             notes=data.get("notes", current.notes),
