@@ -1,8 +1,15 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 
 from departments.admin import HRAdminMixin, ReadOnlyInline, ServiceAdminMixin, changed_values
+from departments.errors import DomainError
 
+from .constants import ReviewOutcome
 from .models import (
     Document,
     DocumentReview,
@@ -12,7 +19,12 @@ from .models import (
     StalenessRun,
 )
 from .selectors import review_interval_for
-from .services import document_create, document_update
+from .services import document_create, document_review_record, document_update
+
+REVIEWED_LATER = (
+    "Only when importing existing documentation: when it was last reviewed (blank: now). "
+    "Afterwards the clock moves only by a review: Mark reviewed."
+)
 
 
 class ReviewInline(ReadOnlyInline):
@@ -55,6 +67,22 @@ class DocumentForm(forms.ModelForm):
         return data
 
 
+class ReviewForm(forms.Form):
+    """The admin's face of `document_review_record`, as the dashboard's and the API's."""
+
+    outcome = forms.ChoiceField(
+        choices=ReviewOutcome.choices,
+        widget=forms.RadioSelect,
+        help_text="Confirmed or updated resets the review clock; retired archives it.",
+    )
+    material = forms.BooleanField(
+        required=False, label="Material change (people must acknowledge it again)"
+    )
+    notes = forms.CharField(
+        max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
 @admin.register(Document)
 class DocumentAdmin(ServiceAdminMixin, admin.ModelAdmin):
     form = DocumentForm
@@ -65,10 +93,98 @@ class DocumentAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_select_related = ["department", "owner"]
     readonly_fields = ["status", "next_review_at", "archived_at", "version"]
     inlines = [ReviewInline]
+    actions = ["mark_reviewed"]
     show_full_result_count = False
 
     def get_fields(self, request, obj=None):
-        return [*DocumentForm.Meta.fields, *self.readonly_fields]
+        fields = [*DocumentForm.Meta.fields, *self.readonly_fields]
+        return fields if obj is None else [*fields, "review"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return self.readonly_fields
+        # A review moves the clock, through the review service: never an edited date.
+        return ["last_reviewed_at", *self.readonly_fields, "review"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "last_reviewed_at" in form.base_fields:
+            form.base_fields["last_reviewed_at"].help_text = REVIEWED_LATER
+        return form
+
+    @admin.display(description="Review")
+    def review(self, document):
+        if document.archived_at is not None:
+            return "Archived: it is reviewed no more."
+        return format_html(
+            '<a class="button" href="{}">Mark reviewed…</a>',
+            reverse("admin:sops_document_review", args=[document.pk]),
+        )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/review/", view(self.review_view), name="sops_document_review"),
+            *super().get_urls(),
+        ]
+
+    def _review(self, request, document, data) -> str | None:
+        """Record one review through the service; the refusal's reason, or None."""
+        try:
+            document_review_record(
+                document=document,
+                actor=request.user,
+                outcome=data["outcome"],
+                notes=data["notes"],
+                material=data["material"],
+            )
+        except DomainError as exc:
+            return exc.message
+        return None
+
+    def _review_page(self, request, form, documents, *, action=False):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Mark reviewed",
+            "form": form,
+            "documents": documents,
+            "action": action,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/sops/document_review.html", context)
+
+    def review_view(self, request, pk):
+        document = get_object_or_404(Document.objects.select_related("department"), pk=pk)
+        if not self.has_change_permission(request, document):
+            raise PermissionDenied("Only HR marks documents reviewed in the admin.")
+        form = ReviewForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            error = self._review(request, document, form.cleaned_data)
+            if error is None:
+                outcome = ReviewOutcome(form.cleaned_data["outcome"]).label.lower()
+                self.message_user(request, f"{document}: {outcome}.", messages.SUCCESS)
+                return redirect("admin:sops_document_change", document.pk)
+            form.add_error(None, error)
+        return self._review_page(request, form, [document])
+
+    @admin.action(description="Mark reviewed…", permissions=["change"])
+    def mark_reviewed(self, request, queryset):
+        """An intermediate page asks for the outcome and notes, then reviews each one."""
+        documents = list(queryset.select_related("department").order_by("title"))
+        form = ReviewForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return self._review_page(request, form, documents, action=True)
+        done = 0
+        for document in documents:
+            error = self._review(request, document, form.cleaned_data)
+            if error is None:
+                done += 1
+            else:
+                self.message_user(request, f"{document}: {error}", messages.ERROR)
+        if done:
+            self.message_user(request, f"{done} document(s) reviewed.", messages.SUCCESS)
+        return None
 
     def service_save(self, request, instance, form, change):
         if change:
