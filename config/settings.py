@@ -80,6 +80,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Under /api/, a body over DATA_UPLOAD_MAX_MEMORY_SIZE is a JSON 413 before it is read.
+    "departments.api.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -218,6 +220,11 @@ HEALTH_SCORE_WEIGHTS = {
 }
 TECH_SESSIONS_PER_QUARTER = env_int("TECH_SESSIONS_PER_QUARTER", 3)
 
+# Request limits (README, API): body size in bytes (Django's setting; under /api/ a larger
+# body is a 413) and how deep JSON bodies may nest (deeper is a 400).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+API_JSON_MAX_DEPTH = env_int("API_JSON_MAX_DEPTH", 32)
+
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes an anonymous request a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -226,7 +233,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # JSON only, refusing bodies nested deeper than API_JSON_MAX_DEPTH levels (a 400).
+    "DEFAULT_PARSER_CLASSES": ["departments.api.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",

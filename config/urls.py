@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.routers import DefaultRouter
 
 from dashboard.api import HealthViewSet
+from departments.api.parsers import JSONParser
 from sops.api.views import DocumentViewSet
 from techleads.api.responsibilities import (
     AllocationViewSet,
@@ -36,6 +38,11 @@ router.register("improvement-tasks", ImprovementTaskViewSet, basename="improveme
 router.register("allocations", AllocationViewSet, basename="allocation")
 router.register("incidents", IncidentViewSet, basename="incident")
 
+# DRF's token view brings its own parsers; JSON goes through the API's depth-limited one.
+obtain_auth_token = ObtainAuthToken.as_view(
+    parser_classes=[JSONParser, FormParser, MultiPartParser]
+)
+
 # Department health combines every app, so it is served by the dashboard app's viewset.
 health_list = HealthViewSet.as_view({"get": "list"})
 health_detail = HealthViewSet.as_view({"get": "retrieve"})
@@ -52,3 +59,9 @@ urlpatterns = [
     # Dashboard pages and login.
     path("", include("dashboard.urls")),
 ]
+
+# Under /api/ every answer is JSON, errors included; elsewhere Django's pages.
+handler400 = "departments.api.handlers.bad_request"
+handler403 = "departments.api.handlers.permission_denied"
+handler404 = "departments.api.handlers.page_not_found"
+handler500 = "departments.api.handlers.server_error"
