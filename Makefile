@@ -14,9 +14,15 @@ $(BIN)/.installed: requirements.txt
 
 install: $(BIN)/.installed
 
+# One staleness check after seeding, so the inbox holds digests, managers have escalations
+# and the overview shows a last run. Its emails (the console backend, one per digest and
+# reminder) go to a log instead of burying the demo logins printed just before.
 run: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py seed_demo
+	@mkdir -p artifacts
+	DEBUG=1 $(BIN)/python manage.py check_staleness > artifacts/check_staleness.log
+	@tail -n 1 artifacts/check_staleness.log
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST)
 
 test: install

@@ -1,7 +1,16 @@
-"""A realistic, deterministic demo organisation.
+"""A realistic, deterministic demo organisation, written as its history happened.
 
 Same seed, same organisation: names, ladder positions, leads, documents and their ages
 are drawn from random.Random(SEED), and dates are relative to the moment it runs.
+
+Every change goes through the services (departments, techleads, sops) with the demo's
+`hr` login as the actor, so the audit trail, the review history and the acknowledgements
+read like two years of use. The services stamp a change with "now" (no client may
+backdate an assignment), so each past event runs with this process's clock set to its
+moment by time-machine's `travel(moment, tick=False)`, for that block only. The one
+write beside the services is the documents' derived status, brought to today at the
+end as the daily staleness check would have done.
+
 Running it again on a database that already holds the demo organisation only resets
 the demo logins' passwords (nothing is duplicated).
 """
@@ -10,8 +19,11 @@ import random
 import secrets
 import time
 import unicodedata
-from datetime import timedelta
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
+import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
@@ -19,22 +31,45 @@ from django.db import transaction
 from django.utils import timezone
 
 from departments.constants import HR_GROUP
-from departments.models import Department, Person, Track
-from sops.constants import DocumentKind
+from departments.models import AuditEntry, Department, Person, Track
+from departments.services import (
+    department_create,
+    department_update,
+    people_upsert,
+    person_create,
+    person_update,
+)
+from sops.constants import DocumentKind, ReviewOutcome
 from sops.models import Document, DocumentReview, ProcessAcknowledgement
-from sops.services import document_refresh_status
+from sops.services import (
+    document_create,
+    document_refresh_status,
+    document_review_record,
+    process_acknowledge,
+)
 from techleads.constants import Readiness, SessionStatus, TaskStatus
 from techleads.models import (
     Allocation,
-    ImprovementProject,
     ImprovementTask,
     Incident,
     SuccessorCandidate,
     TechLeadAssignment,
     TechSession,
-    TechSessionInvite,
 )
-from techleads.services import assignment_create, assignment_end
+from techleads.services import (
+    allocation_set,
+    assignment_create,
+    assignment_end,
+    assignment_hand_over,
+    improvement_project_create,
+    improvement_task_create,
+    improvement_task_update,
+    incident_record,
+    incident_update,
+    successor_nominate,
+    tech_session_record,
+    tech_session_schedule,
+)
 
 SEED = 20261125
 
@@ -82,6 +117,28 @@ PROCESSES = [
 ]
 # Days since last review, chosen so every status appears: current, due soon, stale.
 REVIEW_AGES = [5, 20, 40, 60, 80, 85, 100, 150, 200]
+HELD_SESSIONS = ((2, "How our deploys work"), (9, "Reading the dashboards"))
+TASKS = (
+    ("Automate release notes", TaskStatus.DONE),
+    ("Remove flaky tests", TaskStatus.IN_PROGRESS),
+    ("Document runbooks", TaskStatus.TODO),
+    ("Consolidate dashboards", TaskStatus.TODO),
+)
+# How a task got to its status: (days ago, status) moves after it was delegated.
+TASK_MOVES = {
+    TaskStatus.DONE: ((20, TaskStatus.IN_PROGRESS), (3, TaskStatus.DONE)),
+    TaskStatus.IN_PROGRESS: ((10, TaskStatus.IN_PROGRESS),),
+    TaskStatus.TODO: (),
+}
+# The timeline, in days before the moment the command runs.
+FOUNDED = 800  # departments, the first HRIS import; managers are named the next day
+CATALOGUED = 790  # the documentation catalogue is written, before any Tech Lead
+FIRST_LEADS = 720  # the founding Tech Leads
+FOUNDERS_LEFT = 400  # founding leads of the departments that have had none since
+PROJECTS_STARTED = 45  # each department's improvement project
+NOMINATED = 60  # successor candidates
+PROMOTED = 20  # leads promoted into transition (Manager Level 2 Step 4)
+RETIRED = 10  # one tool of each department is retired
 DEMO_LOGINS = {
     "hr": "HR (sees and changes everything)",
     "manager": "Manager of Platform",
@@ -102,15 +159,14 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         started = time.monotonic()
         password = options["password"] or secrets.token_urlsafe(9)
-        if Department.objects.filter(slug="platform").exists():
-            self.stdout.write("The demo organisation is already loaded; resetting the logins.")
-            created = False
-        else:
+        created = not Department.objects.filter(slug="platform").exists()
+        if created:
             with transaction.atomic():
                 DemoBuilder(self.stdout, random.Random(SEED)).build()  # noqa: S311 (demo data)
-            created = True
+        else:
+            self.stdout.write("The demo organisation is already loaded; resetting the logins.")
         with transaction.atomic():
-            self._logins(password)
+            logins_reset(password)
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {password})"))
         for username, what in DEMO_LOGINS.items():
@@ -120,38 +176,58 @@ class Command(BaseCommand):
             f"seed_demo: {verb} {Department.objects.count()} departments, "
             f"{Person.objects.count()} people, "
             f"{TechLeadAssignment.objects.filter(ended_at=None).count()} active Tech Leads, "
-            f"{Document.objects.count()} documents in {time.monotonic() - started:.1f}s, 0 errors"
+            f"{Document.objects.count()} documents, {AuditEntry.objects.count()} audit entries "
+            f"in {time.monotonic() - started:.1f}s, 0 errors"
         )
 
-    def _logins(self, password: str) -> None:
-        users = get_user_model()
-        hr, _ = users.objects.get_or_create(username="hr", defaults={"email": "hr@example.com"})
-        hr.is_staff = True
-        hr.first_name, hr.last_name = "Helen", "Resources"
-        hr.set_password(password)
-        hr.save()
-        hr.groups.add(Group.objects.get_or_create(name=HR_GROUP)[0])
-        platform = Department.objects.get(slug="platform")
-        lead = TechLeadAssignment.objects.get(department=platform, ended_at=None).person
-        employee = (
-            Person.objects.filter(department=platform, track=Track.IC, is_active=True)
-            .exclude(pk__in=[lead.pk, platform.manager_id])
-            .order_by("employee_id")
-            .first()
-        )
-        for username, person in (
-            ("manager", platform.manager),
-            ("techlead", lead),
-            ("employee", employee),
-        ):
-            user, _ = users.objects.get_or_create(
-                username=username, defaults={"email": person.email}
-            )
-            user.set_password(password)
-            user.save()
-            Person.objects.filter(user=user).exclude(pk=person.pk).update(user=None)
-            person.user = user
-            person.save(update_fields=["user"])
+
+def hr_login():
+    """The demo's HR login, the actor of everything the demo organisation went through."""
+    hr, _ = get_user_model().objects.get_or_create(
+        username="hr",
+        defaults={
+            "email": "hr@example.com",
+            "first_name": "Helen",
+            "last_name": "Resources",
+            "is_staff": True,
+        },
+    )
+    hr.groups.add(Group.objects.get_or_create(name=HR_GROUP)[0])
+    return hr
+
+
+def logins_reset(password: str) -> None:
+    """Set every demo login's password; link the Platform logins to their people."""
+    users = get_user_model()
+    hr = hr_login()
+    hr.is_staff = True
+    hr.set_password(password)
+    hr.save()
+    platform = Department.objects.get(slug="platform")
+    lead = TechLeadAssignment.objects.get(department=platform, ended_at=None).person
+    employee = (
+        Person.objects.filter(department=platform, track=Track.IC, is_active=True)
+        .exclude(pk__in=[lead.pk, platform.manager_id])
+        .order_by("employee_id")
+        .first()
+    )
+    for username, person in (
+        ("manager", platform.manager),
+        ("techlead", lead),
+        ("employee", employee),
+    ):
+        user, _ = users.objects.get_or_create(username=username, defaults={"email": person.email})
+        user.set_password(password)
+        user.save()
+        login_link(actor=hr, user=user, person=person)
+
+
+def login_link(*, actor, user, person: Person) -> None:
+    """Give `person` the login `user` (taking it from anyone else), as HR does in the admin."""
+    for other in Person.objects.filter(user=user).exclude(pk=person.pk):
+        person_update(actor=actor, person=other, user=None)
+    if person.user_id != user.pk:
+        person_update(actor=actor, person=person, user=user)
 
 
 def ascii_name(name: str) -> str:
@@ -159,83 +235,127 @@ def ascii_name(name: str) -> str:
     return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
 
 
+@dataclass
+class LeadPlan:
+    """Who leads a department and since when, drawn before anything of it is written."""
+
+    department: Department
+    kind: str | None
+    founder: Person | None  # the founding lead, who hands over or leaves
+    lead: Person | None = None
+    reason: str = ""
+    override: str = ""
+    started: datetime | None = None
+    candidates: list[Person] = field(default_factory=list)
+
+
 class DemoBuilder:
+    """Writes the demo organisation's history, stage by stage, one progress line each."""
+
     def __init__(self, out, rng: random.Random):
         self.out = out
         self.rng = rng
         self.now = timezone.now()
         self.serial = 0
+        self.members: dict[int, list[Person]] = {}
+        self.departments: list[tuple[Department, str | None]] = []
+        with self.at(self.day(FOUNDED)):
+            self.hr = hr_login()
 
     def build(self) -> None:
-        """1. departments and people, 2. leads and history, 3. successors,
-        4. documents and processes, 5. the Tech Lead's other work."""
-        self.step("departments and people")
-        departments = self.departments()
-        self.step("Tech Leads and their history")
-        for department, plan in departments:
-            self.leads(department, plan)
-        self.step("documents, tools and cross-department processes")
-        for department, _ in departments:
-            self.documents(department)
-        self.processes()
-        self.step("tech sessions, improvement projects, allocations and incidents")
-        for department, _ in departments:
-            self.responsibilities(department)
+        """1. the organisation, 2. who will lead (drawn; the leads it hires), 3. the
+        documentation, written before any lead and reviewed since, 4. the leads' history,
+        5. the role's work, 6. the documents' statuses as of today."""
+        self.stage("organisation", self.organisation)
+        plans = [self.lead_plan(department, kind) for department, kind in self.departments]
+        self.stage("documentation", lambda: self.documentation(plans))
+        self.stage("Tech Leads", lambda: self.leads(plans))
+        self.stage("the role's work", lambda: self.work(plans))
+        self.stage("statuses as of today", self.statuses_today)
 
-    def step(self, what: str) -> None:
-        self.out.write(f"  … {what}")
+    def stage(self, name: str, run) -> None:
+        started = time.monotonic()
+        summary = run()
+        self.out.write(f"  … {name}: {summary} ({time.monotonic() - started:.1f}s)")
 
-    def person(self, department, track, level, step=1, **extra) -> Person:
-        self.serial += 1
-        first, last = self.rng.choice(FIRST), self.rng.choice(LAST)
-        return Person(
-            employee_id=f"DEMO-{self.serial:04d}",
-            full_name=f"{first} {last}",
-            email=f"{ascii_name(first)}.{ascii_name(last)}.{self.serial}@example.com",
-            department=department,
-            track=track,
-            level=level,
-            step=step,
-            **extra,
-        )
+    def day(self, days_ago: int, hour: int = 10) -> datetime:
+        """`days_ago` days before today (negative: after), at `hour` o'clock local time."""
+        moment = timezone.localtime(self.now) - timedelta(days=days_ago)
+        return moment.replace(hour=hour, minute=0, second=0, microsecond=0)
 
-    def departments(self) -> list[tuple[Department, str | None]]:
-        departments = Department.objects.bulk_create(
-            Department(
-                name=name,
-                slug=slug,
-                confluence_space=space,
-                knowledge_hub_url=f"https://hub.example.com/{slug}",
-            )
-            for name, slug, space, _ in DEPARTMENTS
-        )
-        people = []
-        for department, (_, _, _, plan) in zip(departments, DEPARTMENTS, strict=True):
-            manager_level = 3 if plan == "transition-risk" else self.rng.choice([2, 3])
-            people.append(self.person(department, Track.MANAGER, manager_level, 2))
+    def ago(self, *, days: int = 0, hours: int = 0) -> datetime:
+        return self.now - timedelta(days=days, hours=hours)
+
+    def at(self, moment: datetime):
+        """Run the block with the clock stopped at `moment`, never later than today."""
+        return time_machine.travel(min(moment, self.now), tick=False)
+
+    # 1. The organisation ---------------------------------------------------------------
+
+    def organisation(self) -> str:
+        with self.at(self.day(FOUNDED)):
+            departments = [
+                department_create(
+                    actor=self.hr,
+                    name=name,
+                    slug=slug,
+                    confluence_space=space,
+                    knowledge_hub_url=f"https://hub.example.com/{slug}",
+                )
+                for name, slug, space, _ in DEPARTMENTS
+            ]
+            rows, leavers = self.people_rows(departments)
+            people_upsert(actor=self.hr, rows=rows)
+        for person in Person.objects.select_related("department").order_by("employee_id"):
+            self.members.setdefault(person.department_id, []).append(person)
+        with self.at(self.day(FOUNDED - 1)):
+            departments = [
+                department_update(actor=self.hr, department=d, manager=self.members[d.pk][0])
+                for d in departments
+            ]
+        self.departments = [(d, row[3]) for d, row in zip(departments, DEPARTMENTS, strict=True)]
+        self.leave(leavers)
+        return f"{len(departments)} departments, {len(rows)} people, {len(leavers)} have left"
+
+    def people_rows(self, departments: list[Department]) -> tuple[list[dict], set[str]]:
+        """The first HRIS import's rows (everyone active then), and who has left since."""
+        rows, leavers = [], set()
+        for department, (*_, kind) in zip(departments, DEPARTMENTS, strict=True):
+            manager_level = 3 if kind == "transition-risk" else self.rng.choice([2, 3])
+            rows.append(self.person_row(department, Track.MANAGER, manager_level, 2))
             for _ in range(self.rng.randint(20, 30)):
                 if self.rng.random() < 0.12:
-                    people.append(self.person(department, Track.MANAGER, 1, self.rng.randint(1, 3)))
-                else:
-                    level = self.rng.choices([1, 2, 3, 4, 5], weights=[2, 4, 4, 2, 1])[0]
-                    people.append(
-                        self.person(
-                            department,
-                            Track.IC,
-                            level,
-                            self.rng.randint(1, 4),
-                            is_active=self.rng.random() > 0.04,
-                        )
-                    )
-        Person.objects.bulk_create(people)
-        by_department: dict[int, list[Person]] = {}
-        for person in Person.objects.order_by("employee_id"):
-            by_department.setdefault(person.department_id, []).append(person)
-        for department in departments:
-            department.manager = by_department[department.pk][0]
-        Department.objects.bulk_update(departments, ["manager"])
-        self.members = by_department
-        return [(d, plan) for d, (*_, plan) in zip(departments, DEPARTMENTS, strict=True)]
+                    step = self.rng.randint(1, 3)
+                    rows.append(self.person_row(department, Track.MANAGER, 1, step))
+                    continue
+                level = self.rng.choices([1, 2, 3, 4, 5], weights=[2, 4, 4, 2, 1])[0]
+                step = self.rng.randint(1, 4)
+                stays = self.rng.random() > 0.04
+                rows.append(self.person_row(department, Track.IC, level, step))
+                if not stays:
+                    leavers.add(rows[-1]["employee_id"])
+        return rows, leavers
+
+    def person_row(self, department: Department, track: str, level: int, step: int) -> dict:
+        self.serial += 1
+        first, last = self.rng.choice(FIRST), self.rng.choice(LAST)
+        return {
+            "employee_id": f"DEMO-{self.serial:04d}",
+            "full_name": f"{first} {last}",
+            "email": f"{ascii_name(first)}.{ascii_name(last)}.{self.serial}@example.com",
+            "department": department.slug,
+            "track": track,
+            "level": level,
+            "step": step,
+        }
+
+    def leave(self, leavers: set[str]) -> None:
+        """Deactivate the leavers, each on their own day of the last twenty months."""
+        people = [p for team in self.members.values() for p in team if p.employee_id in leavers]
+        for index, person in enumerate(sorted(people, key=lambda p: p.employee_id)):
+            with self.at(self.day(30 + (index * 97) % 570)):
+                person_update(actor=self.hr, person=person, is_active=False)
+            person.is_active = False
 
     def active_ics(self, department, min_level=1, max_level=9) -> list[Person]:
         return [
@@ -244,216 +364,327 @@ class DemoBuilder:
             if p.is_active and p.track == Track.IC and min_level <= p.level <= max_level
         ]
 
-    def leads(self, department: Department, plan: str | None) -> None:
-        seniors = self.active_ics(department, min_level=3)
-        if len(seniors) >= 2:
-            # A past lead, so every department with a lead has some history.
-            past = assignment_create(
-                department=department,
-                person=seniors[1],
-                assigned_by=None,
-                reason="Founding Tech Lead of the department",
-            )
-            TechLeadAssignment.objects.filter(pk=past.pk).update(
-                started_at=self.now - timedelta(days=720)
-            )
-            past.refresh_from_db()
-            assignment_end(assignment=past, ended_by=None, reason="Moved to another team")
-            TechLeadAssignment.objects.filter(pk=past.pk).update(
-                ended_at=self.now - timedelta(days=400)
-            )
-        if plan is None:
-            return
-        if plan.startswith("transition"):
-            lead = self.person(department, Track.MANAGER, 2, 4)
-            lead.save()
-            self.members[department.pk].append(lead)
-            reason = "Built the department's processes; transition planned"
-            override = "Kept while a successor is developed"
-        elif plan == "override":
-            lead = self.active_ics(department, max_level=2)[0]
-            reason = "Only person who knows the test infrastructure"
-            override = "No eligible candidate yet; HR review in six months"
-        else:
-            lead = seniors[0]
-            reason = "Subject matter expert on the department's tools"
-            override = ""
-        assignment = assignment_create(
-            department=department,
-            person=lead,
-            assigned_by=None,
-            reason=reason,
-            override_reason=override,
-        )
-        TechLeadAssignment.objects.filter(pk=assignment.pk).update(
-            started_at=self.now - timedelta(days=self.rng.randint(30, 380))
-        )
-        candidates = [p for p in seniors if p.pk != lead.pk][:2]
-        for index, candidate in enumerate(candidates):
-            readiness = Readiness.DEVELOPING if index else Readiness.READY_SOON
-            if plan == "transition-ready" and index == 0:
-                readiness = Readiness.READY_NOW
-            SuccessorCandidate.objects.create(
-                department=department,
-                person=candidate,
-                readiness=readiness,
-                notes="Runs the weekly tech session" if index == 0 else "Shadowing on-call",
-            )
+    # 2. Who will lead ------------------------------------------------------------------
 
-    def documents(self, department: Department) -> None:
-        lead = TechLeadAssignment.objects.filter(department=department, ended_at=None).first()
-        owner = lead.person if lead else None
-        documents = []
+    def lead_plan(self, department: Department, kind: str | None) -> LeadPlan:
+        seniors = self.active_ics(department, min_level=3)
+        plan = LeadPlan(department, kind, founder=seniors[1] if len(seniors) >= 2 else None)
+        if kind is None:
+            return plan
+        if kind.startswith("transition"):
+            plan.lead = self.hire_manager(department)
+            plan.reason = "Built the department's processes"
+        elif kind == "override":
+            plan.lead = self.active_ics(department, max_level=2)[0]
+            plan.reason = "Only person who knows the test infrastructure"
+            plan.override = "No eligible candidate yet; HR review in six months"
+        else:
+            plan.lead = seniors[0]
+            plan.reason = "Subject matter expert on the department's tools"
+        plan.started = self.day(self.rng.randint(30, 380))
+        plan.candidates = [p for p in seniors if p.pk != plan.lead.pk][:2]
+        return plan
+
+    def hire_manager(self, department: Department) -> Person:
+        """A Manager Level 2 Step 2 (eligible when assigned; promoted into transition)."""
+        row = self.person_row(department, Track.MANAGER, 2, 2)
+        with self.at(self.day(FOUNDED - 2)):
+            person = person_create(actor=self.hr, **{**row, "department": department})
+        self.members[department.pk].append(person)
+        return person
+
+    # 3. Documentation ------------------------------------------------------------------
+
+    def documentation(self, plans: list[LeadPlan]) -> str:
+        for plan in plans:
+            self.documents(plan.department, plan.lead)
+        self.processes({plan.department.slug: plan.lead for plan in plans})
+        return (
+            f"{Document.objects.count()} documents, {DocumentReview.objects.count()} reviews, "
+            f"{ProcessAcknowledgement.objects.count()} acknowledgements"
+        )
+
+    def documents(self, department: Department, owner: Person | None) -> None:
+        """Catalogued before the department had a Tech Lead (so `owner=None` stays None),
+        reviewed on their own days since; the last one (a tool) is retired."""
+        drafts = []
         for kind, titles in DOC_TITLES.items():
             for title in titles:
                 age = self.rng.choice(REVIEW_AGES)
-                documents.append(
-                    Document(
-                        title=f"{department.name}: {title}",
-                        kind=kind,
-                        department=department,
-                        owner=owner if self.rng.random() > 0.1 else None,
-                        url=f"https://confluence.example.com/{department.confluence_space}/"
-                        f"{title.lower().replace(' ', '-')}",
-                        description="Maintained by the Tech Lead" if kind == "tool" else "",
-                        review_interval_days=90 if kind != DocumentKind.BEST_PRACTICE else 180,
-                        last_reviewed_at=self.now - timedelta(days=age),
-                    )
+                drafts.append((kind, title, age, owner if self.rng.random() > 0.1 else None))
+        with self.at(self.day(CATALOGUED)):
+            documents = [
+                document_create(
+                    actor=self.hr,
+                    title=f"{department.name}: {title}",
+                    kind=kind,
+                    department=department,
+                    owner=holder,
+                    url=f"https://confluence.example.com/{department.confluence_space}/"
+                    f"{title.lower().replace(' ', '-')}",
+                    description="Maintained by the Tech Lead" if kind == DocumentKind.TOOL else "",
+                    review_interval_days=180 if kind == DocumentKind.BEST_PRACTICE else 90,
                 )
-        documents[-1].archived_at = self.now - timedelta(days=10)
-        for document in documents:
-            document_refresh_status(document, now=self.now)
-        Document.objects.bulk_create(documents)
-        reviewer = owner or department.manager
-        DocumentReview.objects.bulk_create(
-            DocumentReview(
+                for kind, title, _, holder in drafts
+            ]
+        for index, (document, (*_, age, _)) in enumerate(zip(documents, drafts, strict=True)):
+            if document is documents[-1] and age <= RETIRED:
+                continue  # retired before its review would have been due
+            outcome = ReviewOutcome.UPDATED if index % 3 == 0 else ReviewOutcome.CONFIRMED
+            self.review(document, self.day(age, hour=9 + index % 7), outcome)
+        self.review(documents[-1], self.day(RETIRED), ReviewOutcome.RETIRED)
+
+    def review(self, document: Document, moment: datetime, outcome: str) -> None:
+        with self.at(moment):
+            document_review_record(
                 document=document,
-                reviewer=reviewer,
-                outcome="confirmed" if i % 3 else "updated",
-                notes="Checked against the current setup",
-                reviewed_at=document.last_reviewed_at,
+                actor=self.hr,
+                outcome=outcome,
+                notes="No longer used"
+                if outcome == ReviewOutcome.RETIRED
+                else "Checked against the current setup",
             )
-            for i, document in enumerate(documents)
+
+    def processes(self, leads: dict[str, Person | None]) -> None:
+        """Cross-department processes; about 60% of their people acknowledged them soon
+        after the last review."""
+        by_slug = {department.slug: department for department, _ in self.departments}
+        for title, slugs in PROCESSES:
+            age = self.rng.choice([30, 120, 190])
+            with self.at(self.day(CATALOGUED)):
+                document = document_create(
+                    actor=self.hr,
+                    title=title,
+                    kind=DocumentKind.CROSS_DEPARTMENT_PROCESS,
+                    department=by_slug[slugs[0]],
+                    owner=leads[slugs[0]],
+                    url=f"https://confluence.example.com/PROC/{slugs[0]}",
+                    review_interval_days=180,
+                    involved_departments=[by_slug[s] for s in slugs],
+                )
+            self.review(document, self.day(age), ReviewOutcome.CONFIRMED)
+            readers = [p for s in slugs for p in self.members[by_slug[s].pk] if p.is_active]
+            with self.at(self.day(age - 2)):
+                for person in readers:
+                    if self.rng.random() < 0.6:
+                        process_acknowledge(document=document, person=person)
+
+    # 4. The leads' history -------------------------------------------------------------
+
+    def leads(self, plans: list[LeadPlan]) -> str:
+        for plan in plans:
+            self.lead_history(plan)
+        active = TechLeadAssignment.objects.filter(ended_at=None)
+        return (
+            f"{active.count()} active ({active.exclude(override_reason='').count()} by "
+            f"override), {TechLeadAssignment.objects.exclude(ended_at=None).count()} ended, "
+            f"{SuccessorCandidate.objects.count()} successor candidates"
         )
 
-    def processes(self) -> None:
-        by_slug = {d.slug: d for d in Department.objects.all()}
-        for title, slugs in PROCESSES:
-            owner_department = by_slug[slugs[0]]
-            lead = TechLeadAssignment.objects.filter(
-                department=owner_department, ended_at=None
-            ).first()
-            document = Document(
-                title=title,
-                kind=DocumentKind.CROSS_DEPARTMENT_PROCESS,
-                department=owner_department,
-                owner=lead.person if lead else None,
-                url=f"https://confluence.example.com/PROC/{slugs[0]}",
-                review_interval_days=180,
-                last_reviewed_at=self.now - timedelta(days=self.rng.choice([30, 120, 190])),
-            )
-            document_refresh_status(document, now=self.now)
-            document.save()
-            document.involved_departments.set([by_slug[s] for s in slugs])
-            readers = [p for s in slugs for p in self.members[by_slug[s].pk] if p.is_active]
-            ProcessAcknowledgement.objects.bulk_create(
-                ProcessAcknowledgement(document=document, person=p, version=1)
-                for p in readers
-                if self.rng.random() < 0.6
-            )
+    def lead_history(self, plan: LeadPlan) -> None:
+        """The founding lead, then a hand-over to today's lead (or no lead since they left);
+        a promotion into transition; the successor candidates."""
+        department, hr = plan.department, self.hr
+        if plan.founder is not None:
+            with self.at(self.day(FIRST_LEADS)):
+                first = assignment_create(
+                    department=department,
+                    person=plan.founder,
+                    assigned_by=hr,
+                    reason="Founding Tech Lead of the department",
+                )
+        if plan.lead is None:
+            if plan.founder is not None:
+                with self.at(self.day(FOUNDERS_LEFT)):
+                    assignment_end(assignment=first, ended_by=hr, reason="Moved to another team")
+            return
+        with self.at(plan.started):
+            if plan.founder is not None:
+                assignment_hand_over(
+                    department=department,
+                    successor=plan.lead,
+                    actor=hr,
+                    reason=plan.reason,
+                    override_reason=plan.override,
+                )
+            else:
+                assignment_create(
+                    department=department,
+                    person=plan.lead,
+                    assigned_by=hr,
+                    reason=plan.reason,
+                    override_reason=plan.override,
+                )
+        if plan.kind.startswith("transition"):
+            with self.at(self.day(PROMOTED)):
+                person_update(actor=hr, person=plan.lead, step=4)
+        self.nominate(plan)
 
-    def responsibilities(self, department: Department) -> None:
-        lead = TechLeadAssignment.objects.filter(department=department, ended_at=None).first()
-        team = [p for p in self.members[department.pk] if p.is_active]
-        for weeks_ago, topic in ((2, "How our deploys work"), (9, "Reading the dashboards")):
+    def nominate(self, plan: LeadPlan) -> None:
+        for index, candidate in enumerate(plan.candidates):
+            readiness = Readiness.DEVELOPING if index else Readiness.READY_SOON
+            if plan.kind == "transition-ready" and index == 0:
+                readiness = Readiness.READY_NOW
+            with self.at(self.day(NOMINATED - index)):
+                successor_nominate(
+                    department=plan.department,
+                    person=candidate,
+                    actor=self.hr,
+                    readiness=readiness,
+                    notes="Runs the weekly tech session" if index == 0 else "Shadowing on-call",
+                )
+
+    # 5. The role's work ----------------------------------------------------------------
+
+    def work(self, plans: list[LeadPlan]) -> str:
+        for plan in plans:
+            department, lead = plan.department, plan.lead
+            team = [p for p in self.members[department.pk] if p.is_active]
+            self.sessions(department, lead, team)
+            project = self.improvement(department, lead, team)
+            self.allocations(team, project)
+            self.incidents(department, lead)
+        return (
+            f"{TechSession.objects.count()} tech sessions, "
+            f"{ImprovementTask.objects.count()} improvement tasks, "
+            f"{Allocation.objects.count()} allocations, {Incident.objects.count()} incidents"
+        )
+
+    def sessions(self, department: Department, lead: Person | None, team: list[Person]) -> None:
+        """Two sessions held (scheduled two weeks before, recorded the same day) and one
+        upcoming; a department without a lead held only the older one."""
+        for weeks_ago, topic in HELD_SESSIONS:
             if lead is None and weeks_ago == 2:
                 continue
-            session = TechSession.objects.create(
-                department=department,
-                topic=topic,
-                presenter=lead.person if lead else team[1],
-                status=SessionStatus.COMPLETED,
-                scheduled_for=self.now - timedelta(weeks=weeks_ago),
-                link=f"https://video.example.com/{department.slug}/{weeks_ago}",
-            )
-            TechSessionInvite.objects.bulk_create(
-                TechSessionInvite(
-                    session=session,
-                    person=p,
-                    mandatory=i < 3,
-                    attendance="present" if self.rng.random() < 0.75 else "absent",
+            held, invited = self.day(7 * weeks_ago, hour=14), team[:12]
+            present = [p for p in invited if self.rng.random() < 0.75]
+            with self.at(held - timedelta(days=14)):
+                session = tech_session_schedule(
+                    actor=self.hr,
+                    department=department,
+                    topic=topic,
+                    scheduled_for=held,
+                    presenter=lead or team[1],
+                    link=f"https://video.example.com/{department.slug}/{weeks_ago}",
+                    invitees=invited,
+                    mandatory=invited[:3],
                 )
-                for i, p in enumerate(team[:12])
-            )
-        TechSession.objects.create(
-            department=department,
-            topic="Postmortem deep dive",
-            presenter=lead.person if lead else None,
-            scheduled_for=self.now + timedelta(days=self.rng.randint(3, 20)),
-        )
-        project = ImprovementProject.objects.create(
-            department=department,
-            name=f"{department.name} toil reduction",
-            owner=lead.person if lead else department.manager,
-            jira_key=department.confluence_space,
-        )
-        statuses = [TaskStatus.DONE, TaskStatus.IN_PROGRESS, TaskStatus.TODO, TaskStatus.TODO]
-        for number, status in enumerate(statuses, start=1):
-            ImprovementTask.objects.create(
-                project=project,
-                title=[
-                    "Automate release notes",
-                    "Remove flaky tests",
-                    "Document runbooks",
-                    "Consolidate dashboards",
-                ][number - 1],
-                owner=project.owner,
-                assignee=self.rng.choice(team),
-                status=status,
-                due_date=(self.now + timedelta(days=self.rng.randint(-20, 40))).date(),
-                jira_issue_key=f"{project.jira_key}-{number}",
-                completed_at=self.now - timedelta(days=3) if status == TaskStatus.DONE else None,
-            )
-        quarter_start = self.now.date().replace(day=1)
-        quarter_end = quarter_start + timedelta(days=90)
-        Allocation.objects.bulk_create(
-            Allocation(
-                person=p,
-                project=project if i % 2 == 0 else None,
-                duty="" if i % 2 == 0 else "On-call and support",
-                percent=self.rng.choice([20, 40, 60, 80]),
-                period_start=quarter_start,
-                period_end=quarter_end,
-            )
-            for i, p in enumerate(team[:8])
-        )
-        # Two people also carry the incident rotation: one of them ends up over 100%.
-        Allocation.objects.bulk_create(
-            Allocation(
-                person=p,
-                duty="Incident rotation",
-                percent=self.rng.choice([30, 50]),
-                period_start=quarter_start,
-                period_end=quarter_end,
-            )
-            for p in team[:2]
-        )
-        if self.rng.random() < 0.3:
-            Incident.objects.create(
+            with self.at(held + timedelta(hours=1)):
+                tech_session_record(
+                    actor=self.hr, session=session, status=SessionStatus.COMPLETED, present=present
+                )
+        upcoming = self.day(-self.rng.randint(3, 20), hour=14)
+        with self.at(self.day(2)):
+            tech_session_schedule(
+                actor=self.hr,
                 department=department,
-                title=f"{department.name} elevated error rate",
-                severity=self.rng.choice(["sev2", "sev3", "sev4"]),
-                started_at=self.now - timedelta(hours=self.rng.randint(1, 20)),
-                handled_by=lead.person if lead else department.manager,
+                topic="Postmortem deep dive",
+                scheduled_for=upcoming,
+                presenter=lead,
+            )
+
+    def improvement(self, department: Department, lead: Person | None, team: list[Person]):
+        """A project with four delegated tasks, each moved to its status on its own day."""
+        with self.at(self.day(PROJECTS_STARTED)):
+            project = improvement_project_create(
+                actor=self.hr,
+                department=department,
+                name=f"{department.name} toil reduction",
+                owner=lead or department.manager,
+                jira_key=department.confluence_space,
+            )
+            tasks = []
+            for title, status in TASKS:
+                assignee = self.rng.choice(team)
+                due = timezone.localdate(self.now) + timedelta(days=self.rng.randint(-20, 40))
+                task = improvement_task_create(
+                    actor=self.hr, project=project, title=title, assignee=assignee, due_date=due
+                )
+                tasks.append((task, status))
+        for task, status in tasks:
+            for days, move in TASK_MOVES[status]:
+                with self.at(self.day(days)):
+                    task = improvement_task_update(actor=self.hr, task=task, status=move)
+        return project
+
+    def allocations(self, team: list[Person], project) -> None:
+        """This month's capacity plan, made five days before it began: eight people on the
+        project or on support; two also carry the incident rotation (one goes over 100%)."""
+        today = timezone.localdate(self.now)
+        period_start = today.replace(day=1)
+        period = {"period_start": period_start, "period_end": period_start + timedelta(days=90)}
+        with self.at(self.day(today.day + 4)):
+            for index, person in enumerate(team[:8]):
+                on_project = index % 2 == 0
+                allocation_set(
+                    actor=self.hr,
+                    person=person,
+                    percent=self.rng.choice([20, 40, 60, 80]),
+                    project=project if on_project else None,
+                    duty="" if on_project else "On-call and support",
+                    **period,
+                )
+            for person in team[:2]:
+                allocation_set(
+                    actor=self.hr,
+                    person=person,
+                    percent=self.rng.choice([30, 50]),
+                    duty="Incident rotation",
+                    **period,
+                )
+
+    def incidents(self, department: Department, lead: Person | None) -> None:
+        """Sometimes an incident still open today; often one resolved with a post-mortem."""
+        handler = lead or department.manager
+        if self.rng.random() < 0.3:
+            severity = self.rng.choice(["sev2", "sev3", "sev4"])
+            started = self.ago(hours=self.rng.randint(1, 20))
+            self.incident(
+                department, f"{department.name} elevated error rate", severity, started, handler
             )
         if self.rng.random() < 0.6:
-            started = self.now - timedelta(days=self.rng.randint(2, 60))
-            Incident.objects.create(
-                department=department,
-                title=f"{department.name} service degradation",
-                severity=self.rng.choice(["sev1", "sev2", "sev3"]),
-                started_at=started,
-                resolved_at=started + timedelta(hours=self.rng.randint(1, 12)),
-                handled_by=lead.person if lead else department.manager,
-                postmortem_url=f"https://confluence.example.com/{department.confluence_space}/pm",
+            started = self.ago(days=self.rng.randint(2, 60))
+            severity = self.rng.choice(["sev1", "sev2", "sev3"])
+            resolved = started + timedelta(hours=self.rng.randint(1, 12))
+            incident = self.incident(
+                department, f"{department.name} service degradation", severity, started, handler
             )
+            with self.at(resolved):
+                incident_update(
+                    actor=self.hr,
+                    incident=incident,
+                    resolved_at=resolved,
+                    postmortem_url=f"https://confluence.example.com/{department.confluence_space}/pm",
+                )
+
+    def incident(self, department, title: str, severity: str, started, handler) -> Incident:
+        """Logged ten minutes after it started."""
+        with self.at(started + timedelta(minutes=10)):
+            return incident_record(
+                actor=self.hr,
+                department=department,
+                title=title,
+                severity=severity,
+                started_at=started,
+                handled_by=handler,
+            )
+
+    # 6. Today --------------------------------------------------------------------------
+
+    def statuses_today(self) -> str:
+        """Each document's status as of today, from its dates (the staleness check's rule).
+
+        A review written in the past stored the status of its moment; the daily check
+        would have moved it since. Only the derived `status` column is written, with no
+        audit entry, as the check itself does.
+        """
+        documents = list(Document.objects.all())
+        moved = []
+        for document in documents:
+            before = document.status
+            document_refresh_status(document, now=self.now)
+            if document.status != before:
+                moved.append(document)
+        Document.objects.bulk_update(moved, ["status", "notified_status"])
+        counts = Counter(document.status for document in documents)
+        return ", ".join(f"{counts[s]} {s.replace('_', ' ')}" for s in sorted(counts))
