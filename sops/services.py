@@ -6,7 +6,7 @@ may also review. `actor=None` is the system (seed data, imports).
 
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from departments.errors import Conflict, DomainError, Forbidden
@@ -193,19 +193,33 @@ def document_review_record(
     return review
 
 
+ACKNOWLEDGEMENT_FIELDS = ("document", "person", "version")
+
+
 @transaction.atomic
-def process_acknowledge(*, document: Document, person: Person) -> ProcessAcknowledgement:
-    """`person` confirms they know the current version of a cross-department process."""
+def process_acknowledge(
+    *, document: Document, person: Person
+) -> tuple[ProcessAcknowledgement, bool]:
+    """`person` confirms they know the current version of a cross-department process.
+
+    Returns the acknowledgement and whether this call created it. The write decides, not a
+    check made before it: get_or_create inserts in a savepoint, and when a simultaneous
+    call inserted first the unique constraint refuses the second row and it reads the
+    first one back. Only a created acknowledgement is audited.
+    """
     if document.kind != DocumentKind.CROSS_DEPARTMENT_PROCESS:
         raise DomainError("Only cross-department processes are acknowledged.")
     if document.status == DocumentStatus.ARCHIVED:
         raise Conflict("This process is archived.")
-    try:
-        with transaction.atomic():
-            return ProcessAcknowledgement.objects.create(
-                document=document, person=person, version=document.version
-            )
-    except IntegrityError:
-        return ProcessAcknowledgement.objects.get(
-            document=document, person=person, version=document.version
+    acknowledgement, created = ProcessAcknowledgement.objects.get_or_create(
+        document=document, person=person, version=document.version
+    )
+    if created:
+        audit_entry_create(
+            actor=person.user,
+            verb="process.acknowledge",
+            target=acknowledgement,
+            after=snapshot(acknowledgement, ACKNOWLEDGEMENT_FIELDS),
+            department=document.department,
         )
+    return acknowledgement, created

@@ -87,10 +87,8 @@ class DocumentViewSet(
         person = user_person(request.user)
         if person is None:
             raise Forbidden("Only a login linked to a person can acknowledge a process.")
-        document = self.get_object()
-        known = document.acknowledgements.filter(person=person, version=document.version)
-        code = status.HTTP_200_OK if known.exists() else status.HTTP_201_CREATED
-        acknowledgement = process_acknowledge(document=document, person=person)
+        acknowledgement, created = process_acknowledge(document=self.get_object(), person=person)
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(AcknowledgementSerializer(acknowledgement).data, status=code)
 
     @extend_schema(responses={200: CoverageSerializer, 400: OpenApiTypes.OBJECT})

@@ -94,6 +94,6 @@ def test_only_a_material_update_asks_for_acknowledgement_again(org):
     process.refresh_from_db()
     assert (process.version, review.material) == (2, True)
     assert not process.acknowledgements.filter(version=process.version).exists()
-    again = process_acknowledge(document=process, person=org.dana)
-    assert again.version == 2
-    assert process_acknowledge(document=process, person=org.dana) == again  # idempotent
+    again, created = process_acknowledge(document=process, person=org.dana)
+    assert (again.version, created) == (2, True)
+    assert process_acknowledge(document=process, person=org.dana) == (again, False)  # idempotent
