@@ -1,9 +1,8 @@
 """Serializers of the organisation. Reads render; writes validate and hand to a service."""
 
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from departments.models import LADDER_VALIDATORS, Department, Person, Track
+from departments.models import LADDER_VALIDATORS, Person, Track
 
 MAX_LADDER = LADDER_VALIDATORS[1].limit_value
 
@@ -16,36 +15,6 @@ class OptionalURLField(serializers.URLField):
         kwargs.setdefault("required", False)
         kwargs.setdefault("max_length", 500)
         super().__init__(**kwargs)
-
-
-class TechLeadSummarySerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="person.id")
-    full_name = serializers.CharField(source="person.full_name")
-    assignment = serializers.IntegerField(source="id")
-    since = serializers.DateTimeField(source="started_at")
-
-
-class DepartmentSerializer(serializers.ModelSerializer):
-    tech_lead = serializers.SerializerMethodField()
-    knowledge_hub_url = OptionalURLField()
-
-    class Meta:
-        model = Department
-        fields = [
-            "id",
-            "name",
-            "slug",
-            "manager",
-            "parent",
-            "confluence_space",
-            "knowledge_hub_url",
-            "tech_lead",
-        ]
-
-    @extend_schema_field(TechLeadSummarySerializer(allow_null=True))
-    def get_tech_lead(self, department):
-        lead = self.context["lead_of"](department)
-        return TechLeadSummarySerializer(lead).data if lead else None
 
 
 class PersonSerializer(serializers.ModelSerializer):

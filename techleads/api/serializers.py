@@ -1,4 +1,5 @@
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from departments.api.serializers import OptionalURLField, PersonSerializer
@@ -15,8 +16,44 @@ from techleads.models import (
     TechSession,
     TechSessionInvite,
 )
+from techleads.selectors import lead_of
 
 ACTIVE_PEOPLE = Person.objects.filter(is_active=True)
+
+
+class TechLeadSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="person.id")
+    full_name = serializers.CharField(source="person.full_name")
+    assignment = serializers.IntegerField(source="id")
+    since = serializers.DateTimeField(source="started_at")
+
+
+class DepartmentSerializer(serializers.ModelSerializer):
+    """A department with its active Tech Lead. It lives here, not in departments, because
+    the lead is the role's: `lead_of` reads the lead prefetched by departments_with_lead
+    (as the departments/ endpoints do) and, for a plain department, looks it up (one
+    query)."""
+
+    tech_lead = serializers.SerializerMethodField()
+    knowledge_hub_url = OptionalURLField()
+
+    class Meta:
+        model = Department
+        fields = [
+            "id",
+            "name",
+            "slug",
+            "manager",
+            "parent",
+            "confluence_space",
+            "knowledge_hub_url",
+            "tech_lead",
+        ]
+
+    @extend_schema_field(TechLeadSummarySerializer(allow_null=True))
+    def get_tech_lead(self, department):
+        lead = lead_of(department)
+        return TechLeadSummarySerializer(lead).data if lead else None
 
 
 class EligibilitySerializer(serializers.Serializer):

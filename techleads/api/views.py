@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from departments.api.pagination import paginated
 from departments.api.permissions import HRWritesOthersRead, IsHR, IsIntegrationOrHR
-from departments.api.serializers import DepartmentSerializer, PersonSerializer
+from departments.api.serializers import PersonSerializer
 from departments.api.viewsets import GenericViewSet
 from departments.models import Department, Person
 from departments.services import (
@@ -35,7 +35,6 @@ from techleads.selectors import (
     departments_visible_to,
     departments_with_lead,
     escalation_annotated,
-    lead_of,
     people_visible_to,
     people_with_capacity,
     people_with_eligibility,
@@ -57,6 +56,7 @@ from .serializers import (
     CandidateSerializer,
     CapacityQuerySerializer,
     CapacitySerializer,
+    DepartmentSerializer,
     EligibilityRuleSerializer,
     EligibilitySerializer,
     EndInputSerializer,
@@ -171,9 +171,6 @@ class DepartmentViewSet(
 
     def get_queryset(self):
         return departments_with_lead(departments_visible_to(self.request.user))
-
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "lead_of": lead_of}
 
     def perform_create(self, serializer):
         serializer.instance = department_create(
