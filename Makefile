@@ -37,3 +37,17 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The benchmarks (README, Benchmarks) need PostgreSQL at BENCH_PG_BASE and its psql client;
+# each creates and drops its own database. The default sizes take a few minutes; the
+# README's figures: make bench BENCH_REQUESTS=300 BENCH_DOCUMENTS="100000 1000000"
+BENCH_PG_BASE ?= postgres://postgres@127.0.0.1:5432
+BENCH_REQUESTS ?= 100
+BENCH_DOCUMENTS ?= 100000
+
+bench: install
+	@command -v psql >/dev/null || { echo "make bench needs psql, the PostgreSQL client"; exit 1; }
+	@psql "$(BENCH_PG_BASE)/postgres" -qtAc "SELECT 1" >/dev/null || \
+		{ echo "make bench needs PostgreSQL at $(BENCH_PG_BASE) (set BENCH_PG_BASE)"; exit 1; }
+	BENCH_PG_BASE=$(BENCH_PG_BASE) $(BIN)/python bench/api_bench.py --requests $(BENCH_REQUESTS)
+	BENCH_PG_BASE=$(BENCH_PG_BASE) $(BIN)/python bench/staleness_bench.py $(BENCH_DOCUMENTS)
