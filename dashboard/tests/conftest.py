@@ -1,12 +1,14 @@
 """Fixtures of the dashboard tests: a way to grow the `org` fixture (for query counts that
-must not depend on the size of the organisation) and the Chromium the browser tests drive
-through pytest-playwright."""
+must not depend on the size of the organisation), the Chromium the browser tests drive
+through pytest-playwright and the demo organisation they run on."""
 
 import os
 from itertools import count
 
 import pytest
+from django.core.management import call_command
 
+from dashboard.tests.browser import PASSWORD
 from departments.tests.factories import DepartmentFactory, PersonFactory
 from sops.models import Notification
 from sops.services import document_create
@@ -33,6 +35,15 @@ def browser_type_launch_args(browser_type_launch_args):
     # without this Django refuses every ORM call made beside it (SynchronousOnlyOperation).
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def live_demo(seeded):
+    """The demo organisation (every login's password is browser.PASSWORD), after a
+    staleness check (the overview's last run, the inbox): what the browser tests run on."""
+    with open(os.devnull, "w") as quiet:
+        call_command("seed_demo", password=PASSWORD, stdout=quiet)
+        call_command("check_staleness", stdout=quiet)
 
 
 @pytest.fixture

@@ -4,82 +4,27 @@ Fails on any browser console error, and on any serious or critical axe-core viol
 Screenshots of every page land in artifacts/screenshots/ (CI keeps them).
 """
 
-import os
 import re
-from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Exists, OuterRef
 
+from dashboard.tests.browser import PHONE, Session, fits_a_phone
 from departments.models import Department
 from sops.models import Document
 from techleads.models import TechLeadAssignment
 
-ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "artifacts" / "screenshots"
-PASSWORD = "browser-demo-password"
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
 ]
 
 
-@pytest.fixture
-def demo(seeded):
-    """The demo organisation, after a staleness check (the overview's last run, the inbox)."""
-    with open(os.devnull, "w") as quiet:
-        call_command("seed_demo", password=PASSWORD, stdout=quiet)
-        call_command("check_staleness", stdout=quiet)
-
-
-class Session:
-    """One logged-in browser page that records console errors and checks accessibility."""
-
-    def __init__(self, browser, base_url, username, width=1280):
-        self.context = browser.new_context(viewport={"width": width, "height": 900})
-        self.page = self.context.new_page()
-        self.base = base_url
-        self.errors: list[str] = []
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.goto(self.base + "/")
-        self.page.fill("#id_username", username)
-        self.page.fill("#id_password", PASSWORD)
-        self.page.click("button[type=submit]")
-        self.page.wait_for_load_state()
-
-    def go(self, path, shot=None):
-        self.page.goto(self.base + path)
-        if shot:
-            SHOTS.mkdir(parents=True, exist_ok=True)
-            self.page.screenshot(path=str(SHOTS / f"{shot}.png"), full_page=True)
-        self.check_accessibility()
-        return self.page
-
-    def check_accessibility(self):
-        import axe_playwright_python
-
-        axe = Path(axe_playwright_python.__file__).parent / "axe.min.js"
-        self.page.add_script_tag(path=str(axe))
-        result = self.page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-        serious = [
-            f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
-            for v in result["violations"]
-            if v["impact"] in {"serious", "critical"}
-        ]
-        assert serious == [], serious
-
-    def close(self):
-        self.context.close()
-        assert self.errors == [], self.errors
-
-
 def number(text: str) -> int:
     return int(re.search(r"\d+", text).group())
 
 
-def test_dashboard_in_a_real_browser(browser, live_server, demo):
+def test_dashboard_in_a_real_browser(browser, live_server, live_demo):
     """One scenario (the demo data is loaded once): HR, then a manager, then a phone."""
     hr_runs_the_role(browser, live_server.url)
     manager_sees_only_their_department(browser, live_server.url)
@@ -167,8 +112,8 @@ def manager_sees_only_their_department(browser, base_url):
 
 
 def phone_width_does_not_scroll_sideways(browser, base_url):
-    phone = Session(browser, base_url, "hr", width=390)
+    phone = Session(browser, base_url, "hr", width=PHONE)
     for path in ("/", "/departments/", "/eligibility/", "/documents/"):
         page = phone.go(path, shot="overview-phone" if path == "/" else None)
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+        fits_a_phone(page)
     phone.close()

@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from dashboard.tests.browser import PHONE, Session, fits_a_phone
 from departments.models import Department, Person
 from departments.selectors import user_person
 from sops.models import Document, ProcessAcknowledgement
@@ -31,12 +32,10 @@ from techleads.models import (
 )
 from techleads.selectors import month_bounds
 
-from .test_browser import Session, demo  # noqa: F401 (`demo` is used as a fixture)
-
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("demo"),
+    pytest.mark.usefixtures("live_demo"),
 ]
 
 WORK_PAGES = ("/sessions/", "/improvement/", "/capacity/", "/incidents/", "/processes/")
@@ -124,18 +123,6 @@ def own_title(page) -> str:
     own = title.removesuffix(SUFFIX)
     assert own and own != "Tech Leads", title  # not the base template's default
     return own
-
-
-STICKING_OUT = """[...document.querySelectorAll('body *')]
-  .filter(e => e.getBoundingClientRect().right > 391 && !e.closest('.table-wrap'))
-  .slice(0, 8).map(e => `${e.tagName.toLowerCase()}.${e.className}#${e.id}`)"""
-
-
-def fits_a_phone(page) -> None:
-    """No sideways scroll at 390 px (tables scroll inside their own box); on failure, name
-    what reaches past the right edge."""
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390, (page.url, width, page.evaluate(STICKING_OUT))
 
 
 # 1. A tech session from scheduling to attendance --------------------------------------
@@ -553,7 +540,7 @@ def test_health_component_links_land_on_filtered_lists(browser, live_server):
 
     # On a phone, the department page with its new sections does not scroll sideways, and
     # its tables (the People one has no link) still scroll by keyboard.
-    page.set_viewport_size({"width": 390, "height": 900})
+    page.set_viewport_size({"width": PHONE, "height": 900})
     page.goto(f"{live_server.url}/departments/{department.pk}/")
     fits_a_phone(page)
     hr.check_accessibility()
@@ -575,7 +562,7 @@ def test_every_new_page_is_accessible_and_fits_a_phone(browser, live_server, use
     ).first()
     paths = [*WORK_PAGES, f"/sessions/{session.pk}/"]
     pending_process_for(person_of("employee"))  # the employee's page shows its card too
-    phone = Session(browser, live_server.url, username, width=390)
+    phone = Session(browser, live_server.url, username, width=PHONE)
     titles = set()
     for path in paths:
         name = path.strip("/").replace("/", "-")
