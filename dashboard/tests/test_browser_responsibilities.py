@@ -128,7 +128,7 @@ def own_title(page) -> str:
 # 1. A tech session from scheduling to attendance --------------------------------------
 
 
-def test_tech_lead_schedules_a_session_and_records_attendance(browser, live_server):
+def test_tech_lead_schedules_a_session_and_records_attendance(browser, live_server, time_machine):
     lead_person = person_of("techlead")
     first, second, must = teammates(lead_person)[:3]
     assert len({first.full_name, second.full_name, must.full_name}) == 3  # ticked by name
@@ -166,7 +166,9 @@ def test_tech_lead_schedules_a_session_and_records_attendance(browser, live_serv
     expect(row).to_contain_text("Scheduled")
     lead.check_accessibility()
 
-    # Open it from the list; a second tab stays on the page to try recording it again.
+    # Once it has been held (only then is attendance recorded), open it from the list; a
+    # second tab stays on the page to try recording it again.
+    time_machine.move_to(when + timedelta(hours=1))
     row.get_by_role("link", name="Feature flags in practice").click()
     page.wait_for_load_state()
     assert own_title(page) == "Feature flags in practice"

@@ -30,6 +30,12 @@ def session_url(session) -> str:
     return reverse("dashboard:session", args=[session.pk])
 
 
+def held(time_machine, session) -> None:
+    """The clock moves to an hour after the session's start, for the rest of the test: only
+    a session that has started is recorded as held."""
+    time_machine.move_to(session.scheduled_for + timedelta(hours=1))
+
+
 @pytest.fixture
 def sessions(org):
     """A Platform session (Lea's, Ian invited) and a Data session (HR's, Dana invited)."""
@@ -254,9 +260,10 @@ def test_hr_schedules_for_any_department(client, org):
     assert list(session.invites.values_list("person_id", "mandatory")) == [(org.dana.pk, True)]
 
 
-def test_recording_a_held_session_marks_present_and_absent(client, org, sessions):
+def test_recording_a_held_session_marks_present_and_absent(client, org, sessions, time_machine):
     client.force_login(org.lea.user)
     session = sessions["platform"]
+    held(time_machine, session)
     response = client.post(
         record_url(session),
         {"status": "completed", "present": [org.ian.pk], "link": "https://example.com/rec"},
@@ -282,9 +289,10 @@ def test_cancelling_a_session_records_no_attendance(client, org, sessions):
     assert set(session.invites.values_list("attendance", flat=True)) == {"invited"}
 
 
-def test_recording_twice_shows_the_refusal_on_the_page(client, org, sessions):
+def test_recording_twice_shows_the_refusal_on_the_page(client, org, sessions, time_machine):
     client.force_login(org.lea.user)
     session = sessions["platform"]
+    held(time_machine, session)
     client.post(record_url(session), {"status": "completed", "present": [org.ian.pk]})
     response = client.post(record_url(session), {"status": "cancelled", "present": []})
     assert response.status_code == 200
@@ -295,6 +303,50 @@ def test_recording_twice_shows_the_refusal_on_the_page(client, org, sessions):
         org.ian.pk: "present",
         org.jo.pk: "absent",
     }
+
+
+def test_a_session_that_has_not_started_is_offered_only_for_cancelling(client, org, sessions):
+    client.force_login(org.lea.user)
+    session = sessions["platform"]  # in two days
+    record = section(body(client.get(session_url(session))), "record-heading")
+    assert "has not started yet" in record
+    assert timezone.localtime(session.scheduled_for).strftime("%Y-%m-%d %H:%M") in record
+    assert 'name="status" value="cancelled"' in record and "Cancel the session" in record
+    assert "Held" not in record and 'name="present"' not in record
+
+
+def test_a_session_is_offered_for_recording_as_held_once_it_has_started(
+    client, org, sessions, time_machine
+):
+    client.force_login(org.lea.user)
+    session = sessions["platform"]
+    held(time_machine, session)
+    record = section(body(client.get(session_url(session))), "record-heading")
+    assert '<option value="completed">Held</option>' in record and 'name="present"' in record
+    assert "has not started yet" not in record
+
+
+def test_recording_a_future_session_as_held_is_refused_on_the_page(client, org, sessions):
+    """A form from before (or a hand-made post) is refused with the reason, on the status."""
+    client.force_login(org.lea.user)
+    session = sessions["platform"]
+    response = client.post(record_url(session), {"status": "completed", "present": [org.ian.pk]})
+    assert response.status_code == 200
+    record = section(body(response), "record-heading")
+    assert re.search(r'<p class="error" role="alert">This session has not started yet', record)
+    session.refresh_from_db()
+    assert session.status == "scheduled"
+    assert set(session.invites.values_list("attendance", flat=True)) == {"invited"}
+
+
+def test_a_future_session_is_cancelled_from_its_page(client, org, sessions):
+    client.force_login(org.lea.user)
+    session = sessions["platform"]
+    response = client.post(record_url(session), {"status": "cancelled"})
+    assert response.status_code == 302 and response["Location"] == session_url(session)
+    assert "Recorded as cancelled." in body(client.get(session_url(session)))
+    session.refresh_from_db()
+    assert session.status == "cancelled"
 
 
 # Bad input -----------------------------------------------------------------------------
@@ -354,7 +406,8 @@ def test_a_bad_record_is_shown_with_its_error_and_changes_nothing(client, org, s
     assert set(session.invites.values_list("attendance", flat=True)) == {"invited"}
 
 
-def test_the_list_filters_by_department_and_status(client, org, sessions):
+def test_the_list_filters_by_department_and_status(client, org, sessions, time_machine):
+    held(time_machine, sessions["data"])
     tech_session_record(actor=org.hr, session=sessions["data"], status="completed")
     client.force_login(org.hr)
     page = body(client.get(LIST, {"status": "completed"}))
@@ -466,11 +519,12 @@ def test_the_list_runs_the_same_queries_at_any_size(
 
 
 def test_a_session_page_runs_the_same_queries_at_any_size(
-    client, org, sessions, grow, django_assert_num_queries
+    client, org, sessions, grow, django_assert_num_queries, time_machine
 ):
     """session, user, HR group check, Lea's person, the session with its department and
     presenter, the Tech Lead check, the invites with their people, the record form's
-    choices (the invitees)."""
+    choices (the invitees: offered once the session has started)."""
+    held(time_machine, sessions["platform"])
     client.force_login(org.lea.user)
     with django_assert_num_queries(8):
         assert client.get(session_url(sessions["platform"])).status_code == 200  # 2 invited

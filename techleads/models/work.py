@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from departments.models import Department, Person
 
@@ -42,6 +43,11 @@ class TechSession(models.Model):
 
     def __str__(self):
         return self.topic
+
+    @property
+    def has_started(self) -> bool:
+        """Only a session that has started can be recorded as held (cancelled: any time)."""
+        return self.scheduled_for <= timezone.now()
 
 
 class TechSessionInvite(models.Model):

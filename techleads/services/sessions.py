@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.utils import timezone
 
 from departments.errors import Conflict, DomainError
 from departments.models import Department, Person
@@ -60,13 +61,23 @@ def tech_session_schedule(
 def tech_session_record(
     *, actor, session: TechSession, status: str, present: Iterable[Person] = (), link: str = ""
 ) -> TechSession:
-    """Complete or cancel a session; on completion invitees not present are absent."""
+    """Complete or cancel a session; on completion invitees not present are absent.
+
+    Completed only from the session's start (`scheduled_for`); cancelled at any time."""
     session = TechSession.objects.select_for_update().get(pk=session.pk)
     require_lead(actor, session.department, "record its tech sessions")
     if status not in SessionStatus.values or status == SessionStatus.SCHEDULED:
         raise DomainError("A session is recorded as completed or cancelled.", field="status")
     if session.status != SessionStatus.SCHEDULED:
         raise Conflict(f"This session is already {session.get_status_display().lower()}.")
+    if status == SessionStatus.COMPLETED and not session.has_started:
+        # Attendance of a session that has not happened would be invented.
+        starts = f"{timezone.localtime(session.scheduled_for):%Y-%m-%d %H:%M}"
+        raise DomainError(
+            f"This session has not started yet: it can be recorded as held from {starts}; "
+            "until then it can only be cancelled.",
+            field="status",
+        )
     session.status = status
     session.link = link or session.link
     model_validate(session)

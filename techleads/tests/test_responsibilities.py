@@ -4,6 +4,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -169,7 +170,10 @@ def test_session_completion_marks_absentees(org):
         invitees=[org.jo],
         mandatory=[org.ian],
     )
-    tech_session_record(actor=org.lea.user, session=session, status="completed", present=[org.ian])
+    with time_machine.travel(session.scheduled_for + timedelta(hours=1)):  # held
+        tech_session_record(
+            actor=org.lea.user, session=session, status="completed", present=[org.ian]
+        )
     attendance = dict(session.invites.values_list("person__full_name", "attendance"))
     assert attendance == {"Ian Engineer": "present", "Jo Junior": "absent"}
     assert session.invites.get(person=org.ian).mandatory
