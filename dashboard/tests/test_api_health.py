@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from departments.tests.factories import DepartmentFactory, PersonFactory
 from sops.services import document_create, process_acknowledge
 from techleads.services import (
     assignment_create,
@@ -192,3 +193,30 @@ def test_a_manager_sees_the_health_of_their_departments_only(api, busy):
     assert [row["department"] for row in theirs["results"]] == [busy.data.pk]
     assert api("nobody").get("/api/v1/departments/health/").json()["count"] == 0
     assert api("hr").get("/api/v1/departments/999999/health/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [
+        # token and user, HR group check, COUNT, the page with every score input as a subquery
+        ("/api/v1/departments/health/", 4),
+    ],
+)
+def test_department_sheets_cost_the_same_for_3_and_30_departments(
+    api, org, url, queries, django_assert_num_queries
+):
+    """Each department added has rows behind every component; every other one a Tech Lead."""
+    client = api("hr")
+    for grown, total in ((1, 3), (27, 30)):
+        for i in range(grown):
+            manager = PersonFactory(track="manager", level=1, department=None)
+            department = DepartmentFactory(manager=manager)
+            lead, successor = PersonFactory.create_batch(2, department=department, level=4)
+            if i % 2:
+                assignment_create(
+                    department=department, person=lead, assigned_by=org.hr, reason="x"
+                )
+            department_work(org, department, lead=lead, successor=successor)
+        with django_assert_num_queries(queries):
+            response = client.get(url)
+        assert len(response.json()["results"]) == total

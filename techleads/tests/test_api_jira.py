@@ -7,20 +7,16 @@ from rest_framework.test import APIClient
 
 from departments.constants import INTEGRATION_GROUP
 from departments.tests.factories import UserFactory
-from techleads.models import ImprovementProject, ImprovementTask
-from techleads.tests.test_responsibilities import jira_payload
+from techleads.models import ImprovementTask
+from techleads.tests.factories import jira_payload
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/improvement-tasks/jira/"
 
 
 @pytest.fixture
-def jira_bot(org):
-    org.ian.email = "ian@example.com"
-    org.ian.save()
-    ImprovementProject.objects.create(
-        department=org.platform, name="Release automation", owner=org.lea, jira_key="PLAT"
-    )
+def jira_bot(jira_project):
+    """A client with an integration login's token; Platform's project has Jira key PLAT."""
     bot = UserFactory(username="jira-automation")
     bot.groups.add(Group.objects.get(name=INTEGRATION_GROUP))
     client = APIClient()
