@@ -235,10 +235,11 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # JSON only, refusing bodies nested deeper than API_JSON_MAX_DEPTH levels (a 400).
     "DEFAULT_PARSER_CLASSES": ["departments.api.parsers.JSONParser"],
+    # `search` and `ordering` only where a viewset supports them; a bad ordering is a 400.
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        "departments.api.backends.SearchFilter",
+        "departments.api.backends.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "departments.api.pagination.Pagination",

@@ -41,6 +41,7 @@ class PersonFilter(django_filters.FilterSet):
         choices=VerdictChoice.choices, field_name="eligibility_verdict"
     )
     is_active = StrictBooleanFilter()
+    active = StrictBooleanFilter(field_name="is_active", help_text="The same as is_active.")
 
     class Meta:
         model = Person

@@ -11,7 +11,7 @@ from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from departments.api.pagination import paginated
+from departments.api.pagination import PAGE_PARAMETERS, paginated
 from departments.api.permissions import HRWritesOthersRead, IsHR, IsIntegrationOrHR
 from departments.api.serializers import PersonSerializer
 from departments.api.viewsets import GenericViewSet
@@ -183,7 +183,9 @@ class DepartmentViewSet(
         )
         serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
 
-    @extend_schema(responses={200: paginated(CandidateSerializer)}, filters=False)
+    @extend_schema(
+        parameters=PAGE_PARAMETERS, responses={200: paginated(CandidateSerializer)}, filters=False
+    )
     @action(detail=True, methods=["get"])
     def candidates(self, request, pk=None):
         """Active members who can be assigned now, each with their eligibility."""
@@ -230,7 +232,7 @@ class DepartmentViewSet(
 
     @extend_schema(
         operation_id="v1_departments_escalation_list",
-        parameters=[AT],
+        parameters=[AT, *PAGE_PARAMETERS],
         responses={200: paginated(EscalationSerializer)},
         filters=False,
     )
@@ -243,7 +245,7 @@ class DepartmentViewSet(
         return self.get_paginated_response(_escalation_rows(page, at))
 
     @extend_schema(
-        parameters=[CapacityQuerySerializer],
+        parameters=[CapacityQuerySerializer, *PAGE_PARAMETERS],
         responses={200: paginated(CapacitySerializer)},
         filters=False,
     )
