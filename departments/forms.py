@@ -1,42 +1,131 @@
+from collections.abc import Iterable
+
 from django import forms
 
 from .models import Department, Track
 
+BOOLEAN_WORDS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+
+
+class JsonBooleanField(forms.Field):
+    """A JSON true or false: "maybe", "true" or 1 are refused rather than guessed at."""
+
+    default_error_messages = {"invalid": "Expected true or false (a JSON boolean)."}
+
+    def to_python(self, value):
+        if value is None or isinstance(value, bool):
+            return value
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+class WordBooleanField(forms.Field):
+    """A spreadsheet's boolean: true/false, 1/0 or yes/no, in any case."""
+
+    default_error_messages = {"invalid": "Expected true/false, 1/0 or yes/no."}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return BOOLEAN_WORDS[str(value).strip().lower()]
+        except KeyError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class TrackField(forms.CharField):
+    """A career track by its code or its label, in any case: `ic`, `IC`, `Manager`."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return value
+        for code, label in Track.choices:
+            if value.casefold() in (code.casefold(), label.casefold()):
+                return code
+        allowed = ", ".join(f"{code} ({label})" for code, label in Track.choices)
+        raise forms.ValidationError(f"Not a track; expected one of: {allowed}.", code="invalid")
+
+
+class DepartmentRefField(forms.Field):
+    """A department by its id or its slug (a slug is tried first: slugs may be digits)."""
+
+    default_error_messages = {"invalid": "Unknown department: expected a department's id or slug."}
+
+    def __init__(self, *, departments: dict[str | int, Department] | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.departments = departments or {}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, str):
+            value = value.strip()
+            found = self.departments.get(value)
+            if found is None and value.isdigit():
+                found = self.departments.get(int(value))
+        elif isinstance(value, int) and not isinstance(value, bool):
+            found = self.departments.get(value)
+        else:
+            found = None
+        if found is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return found
+
+
+def department_refs(departments: Iterable[Department]) -> dict[str | int, Department]:
+    """Departments by slug and by id, as a row may name them."""
+    refs: dict[str | int, Department] = {}
+    for department in departments:
+        refs[department.slug] = department
+        refs[department.pk] = department
+    return refs
+
 
 class PersonRowForm(forms.Form):
-    """One HRIS row (CSV import and the API's bulk upsert): the department is its slug."""
+    """One HRIS row of the API's bulk upsert: it changes only the fields it carries.
+
+    Only the fields present in the row are validated and returned, so a field left out
+    keeps the person's value; `employee_id` is always needed, and a new person also needs
+    NEW_PERSON_FIELDS. A null (or, in the CSV, an empty cell) clears the email, the Jira
+    account id and the department; the other fields need a value when present.
+    """
 
     employee_id = forms.CharField(max_length=64)
     full_name = forms.CharField(max_length=200)
     email = forms.EmailField(max_length=254, required=False)
-    department = forms.SlugField(max_length=200, required=False)
-    track = forms.ChoiceField(choices=Track.choices)
+    jira_account_id = forms.CharField(max_length=128, required=False)
+    department = DepartmentRefField(required=False)
+    track = TrackField(max_length=64)
     level = forms.IntegerField(min_value=1, max_value=20)
-    step = forms.IntegerField(min_value=1, max_value=20, required=False)
-    is_active = forms.NullBooleanField(required=False)
+    step = forms.IntegerField(min_value=1, max_value=20)
+    is_active = JsonBooleanField()
 
-    def __init__(self, *args, departments: dict[str, Department], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.departments = departments
+    def __init__(self, data: dict, *, departments: dict[str | int, Department]):
+        super().__init__(data=data)
+        for name in list(self.fields):
+            if name != "employee_id" and name not in data:
+                del self.fields[name]
+        if "department" in self.fields:
+            self.fields["department"].departments = departments
 
-    def clean_department(self):
-        slug = self.cleaned_data["department"]
-        if not slug:
-            return None
-        try:
-            return self.departments[slug]
-        except KeyError:
-            raise forms.ValidationError(f"Unknown department {slug!r}.") from None
 
-    def clean(self):
-        data = super().clean()
-        if data.get("step") is None:
-            data["step"] = 1
-        if data.get("is_active") is None:
-            data["is_active"] = True
-        return data
+class PersonCsvRowForm(PersonRowForm):
+    """One row of an HRIS CSV export: booleans are words (true/false, 1/0, yes/no)."""
+
+    is_active = WordBooleanField()
 
 
 PERSON_ROW_FIELDS = tuple(PersonRowForm.base_fields)
+# What a new person cannot do without (the model has no default for them).
+NEW_PERSON_FIELDS = ("full_name", "track", "level")
 # The fields an HRIS row owns; everything else on Person (the login link) stays as it is.
-PERSON_SYNC_FIELDS = ("full_name", "email", "department", "track", "level", "step", "is_active")
+PERSON_SYNC_FIELDS = (
+    "full_name",
+    "email",
+    "jira_account_id",
+    "department",
+    "track",
+    "level",
+    "step",
+    "is_active",
+)

@@ -1,13 +1,17 @@
 """Writes to the organisation. Every change runs in a transaction and leaves an audit entry."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
+from django.db.models.functions import Lower
+from django.utils import timezone
 
-from .errors import DomainError, Forbidden, InvalidRows
-from .forms import PERSON_SYNC_FIELDS, PersonRowForm
+from .errors import Conflict, DomainError, Forbidden, InvalidRows
+from .forms import NEW_PERSON_FIELDS, PERSON_SYNC_FIELDS, PersonRowForm, department_refs
 from .models import AuditEntry, Department, Person
 from .selectors import user_person
 
@@ -24,6 +28,8 @@ PERSON_FIELDS = (
     "user",
     "jira_account_id",
 )
+# Unique per person when set: moved between people in one sync, they are cleared first.
+UNIQUE_SYNC_FIELDS = ("email", "jira_account_id")
 
 
 def snapshot(obj: models.Model, fields: tuple[str, ...]) -> dict[str, Any]:
@@ -172,17 +178,28 @@ class UpsertResult:
         return self.created + self.updated + self.unchanged
 
 
-def people_rows_validate(rows: list[dict]) -> list[dict]:
+def people_rows_validate(
+    rows: list,
+    *,
+    existing: dict[str, Person],
+    row_numbers: Sequence[int] | None = None,
+    row_noun: str = "row",
+    row_form: type[PersonRowForm] = PersonRowForm,
+) -> list[dict]:
     """Validate every HRIS row; raise InvalidRows (row number -> field errors) if any is bad.
 
-    Rows are numbered from 1. A duplicate employee_id within the same upload is an error,
-    since it would make the result depend on row order.
+    Each cleaned row holds only the fields it carried. Rows are numbered from 1, or by
+    `row_numbers` (the CSV's lines), and messages name other rows with `row_noun`. A
+    duplicate employee_id within one upload is an error, since it would make the result
+    depend on row order; so is a new person without NEW_PERSON_FIELDS, and an email or
+    Jira account id that would end up on two people.
     """
-    departments = {d.slug: d for d in Department.objects.all()}
+    departments = department_refs(Department.objects.all())
+    numbers = list(row_numbers) if row_numbers is not None else range(1, len(rows) + 1)
     errors: dict[int, dict[str, list[str]]] = {}
-    cleaned: list[dict] = []
+    cleaned: list[tuple[int, dict]] = []
     seen: dict[str, int] = {}
-    for number, row in enumerate(rows, start=1):
+    for number, row in zip(numbers, rows, strict=True):
         if not isinstance(row, dict):
             errors[number] = {"non_field_errors": ["Each row must be an object."]}
             continue
@@ -190,35 +207,97 @@ def people_rows_validate(rows: list[dict]) -> list[dict]:
         if nested:
             errors[number] = {k: ["Expected a single value."] for k in nested}
             continue
-        form = PersonRowForm(data=row, departments=departments)
-        if not form.is_valid():
-            errors[number] = {field: list(msgs) for field, msgs in form.errors.items()}
-            continue
-        data = form.cleaned_data
-        first = seen.setdefault(data["employee_id"], number)
-        if first != number:
-            errors[number] = {"employee_id": [f"Duplicate of row {first}."]}
-            continue
-        cleaned.append(data)
+        form = row_form(row, departments=departments)
+        row_errors = {field: list(msgs) for field, msgs in form.errors.items()}
+        employee_id = form.cleaned_data.get("employee_id")
+        if employee_id and employee_id not in existing:
+            for field in NEW_PERSON_FIELDS:
+                if field not in row:
+                    row_errors[field] = ["Required for a new person."]
+        if employee_id:
+            first = seen.setdefault(employee_id, number)
+            if first != number:
+                row_errors["employee_id"] = [f"Duplicate of {row_noun} {first}."]
+        if row_errors:
+            errors[number] = row_errors
+        else:
+            cleaned.append((number, form.cleaned_data))
+    for field, label in (("email", "email"), ("jira_account_id", "Jira account id")):
+        _identity_check(cleaned, existing, errors, field=field, label=label, row_noun=row_noun)
     if errors:
-        raise InvalidRows(errors)
-    return cleaned
+        raise InvalidRows(dict(sorted(errors.items())))
+    return [data for _, data in cleaned]
+
+
+def _identity_check(
+    cleaned: list[tuple[int, dict]],
+    existing: dict[str, Person],
+    errors: dict[int, dict[str, list[str]]],
+    *,
+    field: str,
+    label: str,
+    row_noun: str,
+) -> None:
+    """An email (ignoring case) or Jira account id that two people would hold is an error
+    of the row that brings it. A row that leaves the field out keeps its current value,
+    so it holds that value before any row that sets it."""
+
+    def final(data: dict) -> str:
+        person = existing.get(data["employee_id"])
+        value = data[field] if field in data else getattr(person, field, "")
+        return value.lower() if field == "email" else value
+
+    holders: dict[str, int] = {}
+    for number, data in sorted(cleaned, key=lambda item: (field in item[1], item[0])):
+        value = final(data)
+        if value and holders.setdefault(value, number) != number:
+            message = f"Same {label} as {row_noun} {holders[value]}."
+            errors.setdefault(number, {})[field] = [message]
+    others = Person.objects.exclude(employee_id__in=[data["employee_id"] for _, data in cleaned])
+    if field == "email":
+        others = others.annotate(value=Lower("email"))
+    else:
+        others = others.annotate(value=F(field))
+    if not holders:
+        return
+    taken = dict(others.filter(value__in=list(holders)).values_list("value", "employee_id"))
+    for value, number in holders.items():
+        if value in taken:
+            errors.setdefault(number, {})[field] = [
+                f"Another person (employee_id {taken[value]}) already has this {label}."
+            ]
 
 
 @transaction.atomic
-def people_upsert(*, actor, rows: list[dict]) -> UpsertResult:
-    """Upsert people by employee_id from HRIS rows: all rows or none.
+def people_upsert(
+    *,
+    actor,
+    rows: list,
+    row_numbers: Sequence[int] | None = None,
+    row_noun: str = "row",
+    row_form: type[PersonRowForm] = PersonRowForm,
+) -> UpsertResult:
+    """Upsert people by employee_id from HRIS rows: all rows or none. A row changes only
+    the fields it carries.
 
-    1. Validate every row (nothing is written if one is bad).
-    2. Lock the existing people the rows name, in one query.
-    3. bulk_create the new ones, bulk_update the changed ones, audit each change.
+    1. Lock the existing people the rows name, in one query, ordered by pk.
+    2. Validate every row against them (nothing is written if one is bad).
+    3. Update the changed people, then create the new ones, and audit each change. An
+       email or Jira account id moving between people is first cleared on those who
+       change theirs, so a swap never meets the unique indexes half done.
     """
-    cleaned = people_rows_validate(rows)
-    ids = [row["employee_id"] for row in cleaned]
+    ids = {
+        str(row["employee_id"]).strip()
+        for row in rows
+        if isinstance(row, dict) and isinstance(row.get("employee_id"), str | int)
+    }
     existing = {
         p.employee_id: p
         for p in Person.objects.select_for_update().filter(employee_id__in=ids).order_by("pk")
     }
+    cleaned = people_rows_validate(
+        rows, existing=existing, row_numbers=row_numbers, row_noun=row_noun, row_form=row_form
+    )
     to_create: list[Person] = []
     to_update: list[tuple[Person, dict]] = []
     unchanged = 0
@@ -234,8 +313,15 @@ def people_upsert(*, actor, rows: list[dict]) -> UpsertResult:
             unchanged += 1
         else:
             to_update.append((person, before))
-    Person.objects.bulk_create(to_create, batch_size=500)
-    Person.objects.bulk_update([p for p, _ in to_update], PERSON_SYNC_FIELDS, batch_size=500)
+    try:
+        with transaction.atomic():  # savepoint: a concurrent write may still take an email
+            _people_update(to_update)
+            Person.objects.bulk_create(to_create, batch_size=500)
+    except IntegrityError as exc:
+        raise Conflict(
+            "Another change took one of these emails or Jira account ids meanwhile; "
+            "nothing was imported. Send the rows again."
+        ) from exc
     created = Person.objects.filter(employee_id__in=[p.employee_id for p in to_create])
     AuditEntry.objects.bulk_create(
         [_person_audit(actor, "person.import_create", p, None) for p in created]
@@ -245,8 +331,29 @@ def people_upsert(*, actor, rows: list[dict]) -> UpsertResult:
     return UpsertResult(created=len(to_create), updated=len(to_update), unchanged=unchanged)
 
 
+def _people_update(to_update: list[tuple[Person, dict]]) -> None:
+    """Write the changed fields of `to_update` (person, snapshot before) in one UPDATE."""
+    changed = {
+        field
+        for person, before in to_update
+        for field, value in snapshot(person, PERSON_SYNC_FIELDS).items()
+        if before[field] != value
+    }
+    if not changed:
+        return
+    for field in changed.intersection(UNIQUE_SYNC_FIELDS):
+        moving = [p.pk for p, before in to_update if before[field] != getattr(p, field)]
+        Person.objects.filter(pk__in=moving).update(**{field: ""})
+    now = timezone.now()
+    for person, _ in to_update:
+        person.updated_at = now
+    Person.objects.bulk_update(
+        [p for p, _ in to_update], [*sorted(changed), "updated_at"], batch_size=500
+    )
+
+
 def _sync_values(row: dict) -> dict:
-    return {name: row[name] for name in PERSON_SYNC_FIELDS}
+    return {name: row[name] for name in PERSON_SYNC_FIELDS if name in row}
 
 
 def _person_audit(actor, verb: str, person: Person, before: dict | None) -> AuditEntry:

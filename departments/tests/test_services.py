@@ -49,7 +49,14 @@ def test_upsert_creates_updates_and_counts_unchanged(org):
     existing = PersonFactory(employee_id="HR-2", department=org.data, level=2, full_name="Kim")
     rows = [
         ROW,
-        {**ROW, "employee_id": "HR-2", "full_name": "Kim", "department": "data", "level": "3"},
+        {
+            **ROW,
+            "employee_id": "HR-2",
+            "full_name": "Kim",
+            "email": "kim@example.com",
+            "department": "data",
+            "level": "3",
+        },
         {
             "employee_id": org.dana.employee_id,
             "full_name": org.dana.full_name,

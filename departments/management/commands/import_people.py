@@ -7,17 +7,26 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from departments.errors import InvalidRows
-from departments.forms import PERSON_ROW_FIELDS
+from departments.forms import NEW_PERSON_FIELDS, PERSON_ROW_FIELDS, PersonCsvRowForm
 from departments.services import people_upsert
 
-REQUIRED_COLUMNS = {"employee_id", "full_name", "track", "level"}
+REQUIRED_COLUMNS = ("employee_id", *NEW_PERSON_FIELDS)
+OPTIONAL_COLUMNS = tuple(c for c in PERSON_ROW_FIELDS if c not in REQUIRED_COLUMNS)
+# Columns without an "empty" value: an empty cell keeps the person's value (a new person
+# gets the default), as a column left out does. An empty email, jira_account_id or
+# department cell clears it.
+KEEP_WHEN_EMPTY = ("step", "is_active")
 
 
 class Command(BaseCommand):
     help = (
-        "Upsert people from an HRIS CSV export by employee_id. Columns: "
-        + ", ".join(PERSON_ROW_FIELDS)
-        + " (department is the department's slug). Nothing is written if any row is invalid."
+        "Upsert people from an HRIS CSV export by employee_id. Required columns: "
+        + ", ".join(REQUIRED_COLUMNS)
+        + "; optional: "
+        + ", ".join(OPTIONAL_COLUMNS)
+        + " (a column left out keeps its values; department is an id or slug; track is "
+        "its code or label; is_active is true/false, 1/0 or yes/no). Errors are reported "
+        "by line of the file; nothing is written if any row is invalid."
     )
 
     def add_arguments(self, parser):
@@ -25,15 +34,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         started = time.monotonic()
-        rows = self.read_rows(Path(options["file"]))
+        lines, rows = self.read_rows(Path(options["file"]))
         self.stdout.write(f"Validating {len(rows)} rows…")
         try:
-            result = people_upsert(actor=None, rows=rows)
+            result = people_upsert(
+                actor=None, rows=rows, row_numbers=lines, row_noun="line", row_form=PersonCsvRowForm
+            )
         except InvalidRows as exc:
-            for number, errors in sorted(exc.errors.items()):
-                # Row 1 is the header, so data row n is line n + 1 of the file.
-                details = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in errors.items())
-                self.stderr.write(f"  line {number + 1}: {details}")
+            by_line = dict(zip(lines, rows, strict=True))
+            for line, errors in sorted(exc.errors.items()):
+                self.stderr.write(f"  line {line}: {self.describe(by_line[line], errors)}")
             raise CommandError(
                 f"{len(exc.errors)} of {len(rows)} rows are invalid; nothing was imported."
             ) from exc
@@ -43,26 +53,84 @@ class Command(BaseCommand):
             f"{time.monotonic() - started:.1f}s, 0 errors"
         )
 
-    def read_rows(self, path: Path) -> list[dict]:
+    @staticmethod
+    def describe(row: dict, errors: dict[str, list[str]]) -> str:
+        """`level '-2': Ensure this value ...; track 'wizard': Not a track; expected ...`"""
+        parts = []
+        columns = {name: i for i, name in enumerate(PERSON_ROW_FIELDS)}
+        for field, messages in sorted(errors.items(), key=lambda e: columns.get(e[0], -1)):
+            if field in row:
+                value = row[field]
+                field = f"{field} {value!r}" if value else f"{field} (empty)"
+            parts.append(f"{field}: {' '.join(messages)}")
+        return "; ".join(parts)
+
+    def read_rows(self, path: Path) -> tuple[list[int], list[dict]]:
+        """The file's data rows, each with the line it ends on (the header is line 1).
+
+        The header is checked before any row is read: a file without a required column
+        is refused whole, rather than every row failing (or, for an optional column,
+        silently keeping values the export meant to set).
+        """
         try:
             # utf-8-sig drops the byte-order mark spreadsheet exports put first.
             with path.open(newline="", encoding="utf-8-sig") as handle:
-                reader = csv.DictReader(handle)
-                columns = {c.strip() for c in reader.fieldnames or []}
-                missing = REQUIRED_COLUMNS - columns
-                if not reader.fieldnames:
-                    raise CommandError(f"{path} is empty: expected a header row.")
-                if missing:
-                    raise CommandError(
-                        f"{path} lacks the column(s) {', '.join(sorted(missing))}; "
-                        f"expected: {', '.join(PERSON_ROW_FIELDS)}."
-                    )
-                return [
-                    {k.strip(): (v or "").strip() for k, v in row.items() if k} for row in reader
-                ]
+                reader = csv.reader(handle)
+                header = [name.strip().lower() for name in next(reader, [])]
+                self.check_header(path, header)
+                lines, rows, ragged = [], [], []
+                for record in reader:
+                    if not any(cell.strip() for cell in record):
+                        continue
+                    if len(record) != len(header):
+                        ragged.append(
+                            f"  line {reader.line_num}: {len(record)} cells, "
+                            f"the header has {len(header)}"
+                        )
+                        continue
+                    row = {
+                        name: cell.strip()
+                        for name, cell in zip(header, record, strict=True)
+                        if name in PERSON_ROW_FIELDS
+                    }
+                    for name in KEEP_WHEN_EMPTY:
+                        if row.get(name) == "":
+                            del row[name]
+                    lines.append(reader.line_num)
+                    rows.append(row)
         except FileNotFoundError as exc:
             raise CommandError(f"No such file: {path}") from exc
         except UnicodeDecodeError as exc:
             raise CommandError(f"{path} is not UTF-8 text (save the export as CSV UTF-8).") from exc
         except csv.Error as exc:
             raise CommandError(f"{path} is not a valid CSV file: {exc}") from exc
+        if ragged:
+            self.stderr.write("\n".join(ragged))
+            raise CommandError(
+                f"{len(ragged)} line(s) do not have one cell per column; nothing was imported."
+            )
+        return lines, rows
+
+    def check_header(self, path: Path, header: list[str]) -> None:
+        if not any(header):
+            raise CommandError(f"{path} is empty: expected a header row.")
+        expected = (
+            f"required: {', '.join(REQUIRED_COLUMNS)}; optional: {', '.join(OPTIONAL_COLUMNS)}"
+        )
+        missing = [c for c in REQUIRED_COLUMNS if c not in header]
+        if missing:
+            raise CommandError(
+                f"{path}: the header lacks the required column(s) {', '.join(missing)} "
+                f"({expected}). Nothing was imported."
+            )
+        repeated = sorted({c for c in header if c and header.count(c) > 1})
+        if repeated:
+            raise CommandError(
+                f"{path}: the header names {', '.join(repeated)} more than once. "
+                "Nothing was imported."
+            )
+        unknown = [c for c in header if c not in PERSON_ROW_FIELDS]
+        if unknown:
+            self.stderr.write(
+                f"Ignoring the column(s) {', '.join(repr(c) for c in unknown)} ({expected})."
+            )
