@@ -3,15 +3,17 @@
 `org` is two departments: Platform (manager Maya, Tech Lead Lea, IC Ian, junior Jo) and
 Data (manager Max, no Tech Lead, IC Dana). Logins: hr, maya (manager of Platform),
 max (manager of Data), lea (Tech Lead of Platform), ian (employee), and nobody
-(a login without a person).
+(a login without a person). `may_2030` freezes the clock on a known day.
 """
 
 import os
 import shutil
+from datetime import UTC, datetime
 from importlib import import_module
 from types import SimpleNamespace
 
 import pytest
+import time_machine
 
 from departments.models import Track
 from departments.tests.factories import DepartmentFactory, PersonFactory, UserFactory
@@ -93,6 +95,17 @@ def org(db, hr_user):
         hr=hr_user,
         nobody=UserFactory(username="nobody"),
     )
+
+
+MAY_2030 = datetime(2030, 5, 15, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def may_2030():
+    """The clock on 15 May 2030, 09:30 UTC, ticking: "this month" is May 2030. Yields that
+    moment."""
+    with time_machine.travel(MAY_2030, tick=True):
+        yield MAY_2030
 
 
 def pytest_collection_modifyitems(config, items):

@@ -11,28 +11,22 @@ from techleads.selectors import current_assignment
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def hr(client, org):
-    client.force_login(org.hr)
-    return client
-
-
-def test_hr_assigns_and_an_ineligible_person_is_refused_with_the_reason(hr, org):
+def test_hr_assigns_and_an_ineligible_person_is_refused_with_the_reason(hr_client, org):
     url = reverse("dashboard:assign", args=[org.data.pk])
     junior = PersonFactory(department=org.data, level=1, full_name="Jun Ior")
-    refused = hr.post(url, {"person": junior.pk, "reason": "Keen"})
+    refused = hr_client.post(url, {"person": junior.pk, "reason": "Keen"})
     assert refused.status_code == 200
     page = refused.content.decode()
     assert '<p class="error" role="alert">Individual Contributors below Level 3' in page
     assert current_assignment(department=org.data) is None
-    done = hr.post(url, {"person": org.dana.pk, "reason": "Expert"}, follow=True)
+    done = hr_client.post(url, {"person": org.dana.pk, "reason": "Expert"}, follow=True)
     assert "Dana Data is now the Tech Lead of Data." in done.content.decode()
     assert current_assignment(department=org.data).person == org.dana
 
 
-def test_an_override_reason_assigns_an_ineligible_person_and_is_recorded(hr, org):
+def test_an_override_reason_assigns_an_ineligible_person_and_is_recorded(hr_client, org):
     junior = PersonFactory(department=org.data, level=2)
-    hr.post(
+    hr_client.post(
         reverse("dashboard:assign", args=[org.data.pk]),
         {"person": junior.pk, "reason": "Only one left", "override_reason": "Interim, 3 months"},
     )
@@ -40,23 +34,23 @@ def test_an_override_reason_assigns_an_ineligible_person_and_is_recorded(hr, org
     assert lead.person == junior and lead.override_reason == "Interim, 3 months"
 
 
-def test_assigning_where_there_is_a_lead_is_a_form_error(hr, org):
-    response = hr.post(
+def test_assigning_where_there_is_a_lead_is_a_form_error(hr_client, org):
+    response = hr_client.post(
         reverse("dashboard:assign", args=[org.platform.pk]), {"person": org.ian.pk, "reason": "x"}
     )
     assert response.status_code == 200 and 'class="error"' in response.content.decode()
     assert current_assignment(department=org.platform) == org.lead
 
 
-def test_missing_fields_and_someone_from_another_department_are_form_errors(hr, org):
+def test_missing_fields_and_someone_from_another_department_are_form_errors(hr_client, org):
     url = reverse("dashboard:assign", args=[org.data.pk])
-    page = hr.post(url, {"person": org.ian.pk}).content.decode()
+    page = hr_client.post(url, {"person": org.ian.pk}).content.decode()
     assert "Select a valid choice" in page and "This field is required" in page
     assert not TechLeadAssignment.objects.filter(department=org.data).exists()
 
 
-def test_hand_over_then_end(hr, org):
-    done = hr.post(
+def test_hand_over_then_end(hr_client, org):
+    done = hr_client.post(
         reverse("dashboard:hand_over", args=[org.platform.pk]),
         {"person": org.ian.pk, "reason": "Ready"},
         follow=True,
@@ -65,17 +59,17 @@ def test_hand_over_then_end(hr, org):
     assert current_assignment(department=org.platform).person == org.ian
     org.lead.refresh_from_db()
     assert org.lead.ended_at is not None
-    hr.post(reverse("dashboard:end", args=[org.platform.pk]), {"reason": "Reorg"})
+    hr_client.post(reverse("dashboard:end", args=[org.platform.pk]), {"reason": "Reorg"})
     assert current_assignment(department=org.platform) is None
 
 
-def test_ending_without_a_lead_is_a_form_error(hr, org):
-    response = hr.post(reverse("dashboard:end", args=[org.data.pk]), {"reason": "x"})
+def test_ending_without_a_lead_is_a_form_error(hr_client, org):
+    response = hr_client.post(reverse("dashboard:end", args=[org.data.pk]), {"reason": "x"})
     assert "Data has no active Tech Lead." in response.content.decode()
 
 
-def test_actions_are_posts(hr, org):
-    assert hr.get(reverse("dashboard:end", args=[org.platform.pk])).status_code == 405
+def test_actions_are_posts(hr_client, org):
+    assert hr_client.get(reverse("dashboard:end", args=[org.platform.pk])).status_code == 405
 
 
 def test_a_manager_cannot_assign_but_can_nominate(client, org):

@@ -1,22 +1,9 @@
-"""Fixtures of the role's tests: Platform's improvement project (the one Jira syncs into)
-and a frozen clock."""
-
-from datetime import UTC, datetime
+"""Fixtures of the role's tests: Platform's improvement project, the one Jira syncs into.
+(The frozen clock, `may_2030`, is the root conftest's.)"""
 
 import pytest
-import time_machine
 
 from techleads.services import improvement_project_create
-
-MAY_2030 = datetime(2030, 5, 15, 9, 30, tzinfo=UTC)
-
-
-@pytest.fixture
-def may_2030():
-    """The clock on 15 May 2030, 09:30 UTC, ticking: "this month" is May 2030. Yields that
-    moment."""
-    with time_machine.travel(MAY_2030, tick=True):
-        yield MAY_2030
 
 
 @pytest.fixture
