@@ -20,7 +20,7 @@ from sops.constants import DocumentKind, DocumentStatus
 from sops.models import Document, ProcessAcknowledgement
 from techleads.constants import OPEN_TASK_STATUSES, Readiness, SessionStatus
 from techleads.models import ImprovementTask, SuccessorCandidate, TechSession
-from techleads.selectors import active_assignments, lead_verdict_subquery
+from techleads.selectors import active_assignments, lead_verdict_subquery, overdue_q
 
 from .rules import (
     HealthScore,
@@ -90,7 +90,10 @@ def departments_with_health_inputs(
             "person__department",
         ),
         h_open_tasks=_count(open_tasks, "project__department"),
-        h_overdue_tasks=_count(open_tasks.filter(due_date__lt=now.date()), "project__department"),
+        h_overdue_tasks=_count(
+            ImprovementTask.objects.filter(overdue_q(today=timezone.localdate(now))),
+            "project__department",
+        ),
         h_sessions_quarter=_count(
             TechSession.objects.filter(
                 status=SessionStatus.COMPLETED,
@@ -147,8 +150,8 @@ def health_for(queryset: QuerySet[Department] | None = None) -> list[DepartmentH
     ]
 
 
-# The list behind each component, in the API and on the dashboard; None stands for the
-# department's id.
+# The list behind each component, in the API and on the dashboard (both filter through the
+# same FilterSet, so the same parameters); None stands for the department's id.
 D = None
 COMPONENT_LISTS = {
     "tech_lead": (
@@ -156,31 +159,37 @@ COMPONENT_LISTS = {
         ("dashboard:department", "#lead"),
     ),
     "succession": (("successor-list", {"department": D}), ("dashboard:department", "#successors")),
-    "documentation": (("document-list", {"department": D}), ("dashboard:documents", {})),
+    "documentation": (
+        ("document-list", {"department": D}),
+        ("dashboard:documents", {"department": D}),
+    ),
     "tooling": (
         ("document-list", {"department": D, "kind": "tool"}),
-        ("dashboard:documents", {"kind": "tool"}),
+        ("dashboard:documents", {"department": D, "kind": "tool"}),
     ),
     "acknowledgements": (
         ("document-list", {"kind": "cross_department_process", "involved_department": D}),
-        ("dashboard:processes", {}),
+        ("dashboard:processes", {"involved_department": D}),
     ),
     "improvement_tasks": (
         ("improvement-task-list", {"department": D, "overdue": "true"}),
-        ("dashboard:improvement", {"overdue": "true"}),
+        ("dashboard:improvement", {"department": D, "overdue": "true"}),
     ),
     "tech_sessions": (
         ("tech-session-list", {"department": D, "status": "completed"}),
-        ("dashboard:sessions", {"status": "completed"}),
+        ("dashboard:sessions", {"department": D, "status": "completed"}),
     ),
 }
 
 
 def component_links(department_id: int, key: str) -> tuple[str, str]:
     """(API list path, dashboard page path) of the rows behind one component."""
+
+    def link(name: str, query: dict | str) -> str:
+        if isinstance(query, str):  # a section of the department page
+            return reverse(name, args=[department_id]) + query
+        values = {param: department_id if v is D else v for param, v in query.items()}
+        return f"{reverse(name)}?{urlencode(values)}"
+
     (api_name, api_query), (page_name, page_query) = COMPONENT_LISTS[key]
-    api_query = {name: department_id if v is D else v for name, v in api_query.items()}
-    api = f"{reverse(api_name)}?{urlencode(api_query)}"
-    if isinstance(page_query, str):  # a section of the department page
-        return api, reverse(page_name, args=[department_id]) + page_query
-    return api, f"{reverse(page_name)}?{urlencode({'department': department_id, **page_query})}"
+    return link(api_name, api_query), link(page_name, page_query)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from departments.errors import DomainError
 from departments.selectors import user_person
+from sops.filtersets import DocumentFilter
 from sops.models import Document
 from sops.selectors import (
     documents_visible_to,
@@ -25,6 +26,12 @@ from sops.selectors import (
 )
 from sops.services import process_acknowledge
 from techleads.constants import Attendance, SessionStatus
+from techleads.filtersets import (
+    ImprovementProjectFilter,
+    ImprovementTaskFilter,
+    IncidentFilter,
+    TechSessionFilter,
+)
 from techleads.models import Allocation
 from techleads.selectors import (
     allocations_overlapping,
@@ -35,7 +42,6 @@ from techleads.selectors import (
     departments_visible_to,
     escalation_annotated,
     incidents_visible_to,
-    overdue,
     people_visible_to,
     people_with_capacity,
     projects_visible_to,
@@ -54,24 +60,7 @@ from techleads.services import (
 )
 
 from . import forms
-from .views import page_of
-
-
-def _department_filter(form, user):
-    """Offer the departments in the viewer's scope as the filter's choices."""
-    departments = departments_visible_to(user).order_by("name")
-    form.fields["department"].widget.choices = [("", "Any")] + [(d.pk, d.name) for d in departments]
-    return form
-
-
-def _filtered(form, queryset, lookups: dict):
-    """Apply the valid filter values; a malformed value (bad date, unknown choice) is shown
-    next to its field and filters nothing."""
-    if form.is_valid():
-        for name, lookup in lookups.items():
-            if form.cleaned_data.get(name) not in (None, "", False):
-                queryset = queryset.filter(**{lookup: form.cleaned_data[name]})
-    return queryset
+from .lists import filter_list, offer_departments, page_of
 
 
 def _perform(request, form, perform, success) -> bool:
@@ -110,19 +99,19 @@ def _session_form(request, data=None):
 
 @login_required
 def sessions(request, session_form=None):
-    form = _department_filter(forms.SessionFilter(request.GET or None), request.user)
-    queryset = _filtered(
-        form,
+    filterset = filter_list(
+        request,
+        TechSessionFilter,
         sessions_visible_to(request.user),
-        {"department": "department_id", "status": "status"},
+        fields=["department", "status"],
     )
-    rows = queryset.select_related("department", "presenter").annotate(
+    rows = filterset.qs.select_related("department", "presenter").annotate(
         invited_count=Count("invites"),
         present_count=Count("invites", filter=Q(invites__attendance=Attendance.PRESENT)),
     )
     page = page_of(request, rows.order_by("-scheduled_for", "-id"))
     context = {
-        "form": form,
+        "form": filterset.form,
         "page": page,
         "session_form": session_form or _session_form(request),
         "active": "sessions",
@@ -201,20 +190,19 @@ def _task_form(request, data=None):
 @login_required
 def improvement(request, task_form=None):
     today = timezone.localdate()
-    form = _department_filter(forms.TaskFilter(request.GET or None), request.user)
-    tasks = _filtered(
-        form,
+    filterset = filter_list(
+        request,
+        ImprovementTaskFilter,
         tasks_visible_to(request.user),
-        {"department": "project__department_id", "status": "status"},
+        fields=["search", "department", "status", "overdue"],
     )
-    if form.is_valid() and form.cleaned_data["overdue"]:
-        tasks = overdue(tasks, today=today)
-    tasks = tasks.select_related("project__department", "assignee").order_by("due_date", "id")
-    projects = _filtered(
-        form,
-        projects_visible_to(request.user, today=today),
-        {"department": "department_id"},
-    ).select_related("department", "owner")
+    tasks = filterset.qs.select_related("project__department", "assignee")
+    tasks = tasks.order_by("due_date", "id")
+    department = request.GET.get("department")  # the projects of the department shown
+    projects = ImprovementProjectFilter(
+        {"department": department} if department else None,
+        queryset=projects_visible_to(request.user, today=today),
+    ).qs.select_related("department", "owner")
     me = user_person(request.user)
     led = set(departments_led_by(request.user).values_list("pk", flat=True))
     page = page_of(request, tasks)
@@ -227,7 +215,7 @@ def improvement(request, task_form=None):
         for task in page.object_list
     ]
     context = {
-        "form": form,
+        "form": filterset.form,
         "page": page,
         "rows": rows,
         "projects": projects.order_by("department__name", "name"),
@@ -285,7 +273,7 @@ def _allocation_form(request, data=None):
 
 @login_required
 def capacity(request, allocation_form=None):
-    form = _department_filter(forms.CapacityFilter(request.GET or None), request.user)
+    form = offer_departments(forms.CapacityFilter(request.GET or None), request.user)
     people = people_visible_to(request.user).filter(is_active=True, department__isnull=False)
     data = form.cleaned_data if form.is_valid() else {}
     start, end = capacity_period(
@@ -352,22 +340,22 @@ def _incident_form(request, data=None):
 
 @login_required
 def incidents(request, incident_form=None):
-    form = _department_filter(forms.IncidentFilter(request.GET or None), request.user)
-    queryset = _filtered(
-        form,
+    filterset = filter_list(
+        request,
+        IncidentFilter,
         incidents_visible_to(request.user),
-        {"department": "department_id", "severity": "severity"},
+        fields=["search", "department", "severity", "open"],
     )
-    if form.is_valid() and form.cleaned_data["open"]:
-        queryset = queryset.filter(resolved_at__isnull=True)
-    queryset = queryset.select_related("department", "handled_by").order_by("-started_at", "-id")
+    queryset = filterset.qs.select_related("department", "handled_by").order_by(
+        "-started_at", "-id"
+    )
     scope = set(departments_led_by(request.user, or_managed=True).values_list("pk", flat=True))
     on_call = escalation_annotated(departments_visible_to(request.user)).order_by("name")
     contacts = people_visible_to(request.user).in_bulk(
         {d.escalation_person_id for d in on_call} - {None}
     )
     context = {
-        "form": form,
+        "form": filterset.form,
         "page": page_of(request, queryset),
         "can_resolve": scope,
         "on_call": [(d, contacts.get(d.escalation_person_id)) for d in on_call],
@@ -426,16 +414,15 @@ def incident_resolve(request, pk):
 
 @login_required
 def processes(request):
-    form = _department_filter(forms.ProcessFilter(request.GET or None), request.user)
     # A process is a document: shown to whoever reads documents (not a login without a person).
     readable = live_processes() & documents_visible_to(request.user)
-    documents = _filtered(form, readable, {"department": "involved_departments"})
-    page = page_of(request, documents.select_related("department").order_by("title", "id"))
+    filterset = filter_list(request, DocumentFilter, readable, fields=["involved_department"])
+    page = page_of(request, filterset.qs.select_related("department").order_by("title", "id"))
     coverage: dict[int, list] = {}
     for row in process_coverage(Document.objects.filter(pk__in=[d.pk for d in page])):
         coverage.setdefault(row.document_id, []).append(row)
     context = {
-        "form": form,
+        "form": filterset.form,
         "page": page,
         "rows": [(d, coverage.get(d.pk, [])) for d in page],
         "pending": list(processes_pending_for(user_person(request.user)).order_by("title")),

@@ -6,8 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,12 +15,13 @@ from django.views.decorators.http import require_POST
 from departments.errors import DomainError
 from departments.models import AuditEntry, Department, Person
 from departments.selectors import count_subquery, user_is_hr
+from sops.filtersets import DocumentFilter
 from sops.selectors import can_review_document, documents_visible_to
 from sops.services import document_review_record
 from techleads.constants import SessionStatus
+from techleads.filtersets import DepartmentFilter, PersonFilter
 from techleads.models import Incident
 from techleads.selectors import (
-    active_assignments,
     annotated_verdict,
     can_manage_department,
     current_assignment,
@@ -42,10 +42,10 @@ from techleads.services import (
 
 from . import forms
 from .health import DepartmentHealth, department_health, departments_with_health_inputs
+from .lists import filter_list, page_of
 from .selectors import department_rows, notifications_for, overview
 from .services import notifications_mark_read
 
-PAGE_SIZE = 25
 ROLE_LABELS = {"tech_lead": "Tech Lead", "successor": "ready successor", "manager": "manager"}
 
 
@@ -56,10 +56,6 @@ def department_for_user(request, pk):
 def document_for_user(request, pk):
     queryset = documents_visible_to(request.user).select_related("department", "owner")
     return get_object_or_404(queryset, pk=pk)
-
-
-def page_of(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def home(request):
@@ -78,18 +74,16 @@ def overview_view(request):
 
 @login_required
 def department_list(request):
-    form = forms.DepartmentFilter(request.GET or None)
-    departments = departments_visible_to(request.user)
-    if form.is_valid():
-        if q := form.cleaned_data["q"]:
-            departments = departments.filter(Q(name__icontains=q) | Q(slug__icontains=q))
-        if lead := form.cleaned_data["lead"]:
-            # EXISTS, not a join: a department that never had a lead has no row to join.
-            has_lead = Exists(active_assignments().filter(department=OuterRef("pk")))
-            departments = departments.filter(has_lead if lead == "yes" else ~has_lead)
+    filterset = filter_list(
+        request,
+        DepartmentFilter,
+        departments_visible_to(request.user),
+        fields=["search", "has_tech_lead"],
+    )
+    departments = filterset.qs
     page = page_of(request, departments.order_by("name").values_list("pk", flat=True))
     rows = department_rows(departments.filter(pk__in=list(page.object_list)))
-    context = {"form": form, "page": page, "rows": rows, "active": "departments"}
+    context = {"form": filterset.form, "page": page, "rows": rows, "active": "departments"}
     return render(request, "dashboard/department_list.html", context)
 
 
@@ -251,46 +245,30 @@ def nominate(request, pk):
 
 @login_required
 def explorer(request):
-    departments = departments_visible_to(request.user).order_by("name")
-    form = forms.ExplorerFilter(request.GET or None)
-    form.fields["department"].widget.choices = [("", "Any")] + [(d.pk, d.name) for d in departments]
-    people = people_with_eligibility(people_visible_to(request.user)).select_related("department")
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["department"]:
-            people = people.filter(department_id=data["department"])
-        if data["track"]:
-            people = people.filter(track=data["track"])
-        if data["level"]:
-            people = people.filter(level=data["level"])
-        if data["verdict"]:
-            people = people.filter(eligibility_verdict=data["verdict"])
-        if data["q"]:
-            people = people.filter(full_name__icontains=data["q"])
-    page = page_of(request, people.order_by("full_name", "id"))
+    filterset = filter_list(
+        request,
+        PersonFilter,
+        people_with_eligibility(people_visible_to(request.user)).select_related("department"),
+        fields=["search", "department", "track", "level", "verdict"],
+    )
+    page = page_of(request, filterset.qs.order_by("full_name", "id"))
     rules = rules_by_id()
     rows = [(p, annotated_verdict(p, rules)) for p in page.object_list]
-    context = {"form": form, "page": page, "rows": rows, "active": "explorer"}
+    context = {"form": filterset.form, "page": page, "rows": rows, "active": "explorer"}
     return render(request, "dashboard/explorer.html", context)
 
 
 @login_required
 def document_list(request):
-    form = forms.DocumentFilter(request.GET or None)
-    form.fields["department"].widget.choices = [("", "Any")] + [
-        (d.pk, d.name) for d in departments_visible_to(request.user).order_by("name")
-    ]
-    documents = documents_visible_to(request.user)
-    if form.is_valid():
-        data = form.cleaned_data
-        lookups = {"department": "department_id", "owner": "owner_id", "status": "status"}
-        for name, lookup in {**lookups, "kind": "kind"}.items():
-            if data[name]:
-                documents = documents.filter(**{lookup: data[name]})
-        if data["q"]:
-            documents = documents.filter(title__icontains=data["q"])
-    page = page_of(request, documents.order_by("next_review_at", "title", "id"))
-    context = {"form": form, "page": page, "active": "documents"}
+    filterset = filter_list(
+        request,
+        DocumentFilter,
+        documents_visible_to(request.user),
+        fields=["search", "department", "status", "kind"],
+        hidden=["owner"],
+    )
+    page = page_of(request, filterset.qs.order_by("next_review_at", "title", "id"))
+    context = {"form": filterset.form, "page": page, "active": "documents"}
     return render(request, "dashboard/document_list.html", context)
 
 

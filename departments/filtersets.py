@@ -1,14 +1,27 @@
 """Filters every app's FilterSets share: strict booleans and ids (a malformed value is a
 400, never "no filter")."""
 
+from functools import reduce
+from operator import or_
+
 import django_filters
 from django import forms
+from django.db.models import Q
+from drf_spectacular.utils import extend_schema_field
+
+from departments.api.fields import DEPARTMENT_REF_SCHEMA, unknown_department
+from departments.selectors import department_by_ref
 
 TRUE, FALSE = {"true", "1", "yes"}, {"false", "0", "no"}
 
 
 class StrictBooleanField(forms.Field):
-    """true/false/1/0/yes/no; anything else is a 400, not silently "no filter"."""
+    """true/false/1/0/yes/no; anything else is a 400, not silently "no filter".
+
+    On a page it is a select (Any / Yes / No): a checkbox would send "on", and could not
+    say "no"."""
+
+    widget = forms.Select(choices=[("", "Any"), ("true", "Yes"), ("false", "No")])
 
     def to_python(self, value):
         if value in (None, ""):
@@ -30,13 +43,60 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
 MAX_ID = 2**63 - 1
 
 
-class IdFilter(django_filters.NumberFilter):
-    """A related row's id, through a join: a whole number in the database's range, else a
-    400 (a plain NumberFilter passes 1e20 or 1.5 on to the database)."""
+class WholeNumberFilter(django_filters.NumberFilter):
+    """A whole number (a level, a step): 1.5 or 1e20 is a 400, not passed to the database."""
 
     field_class = forms.IntegerField
+
+
+class IdFilter(WholeNumberFilter):
+    """A related row's id, through a join: a whole number in the database's range, else a
+    400 (a plain NumberFilter passes 1e20 or 1.5 on to the database)."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
+
+
+class SearchFilter(django_filters.CharFilter):
+    """`?search=`: any of `fields` contains the text, ignoring case. One definition for the
+    API and the dashboard's search boxes."""
+
+    def __init__(self, *, fields: list[str], **kwargs):
+        kwargs.setdefault("label", "Search")
+        kwargs.setdefault("max_length", 100)
+        kwargs.setdefault("help_text", f"Text contained in: {', '.join(fields)}.")
+        super().__init__(**kwargs)
+        self.search_fields = fields
+
+    def filter(self, qs, value):
+        value = (value or "").strip()
+        if not value:
+            return qs
+        return qs.filter(reduce(or_, (Q(**{f"{f}__icontains": value}) for f in self.search_fields)))
+
+
+class DepartmentRefFormField(forms.Field):
+    """A department by id or slug (see `department_by_ref`); an unknown one is an error."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        department = department_by_ref(str(value))
+        if department is None:
+            raise forms.ValidationError(unknown_department(str(value)), code="invalid_choice")
+        return department
+
+
+class DepartmentRefFilter(django_filters.Filter):
+    """`?department=platform` or `?department=3`: rows of that department (through
+    `field_name`, e.g. `project__department`); an unknown department is a 400."""
+
+    field_class = DepartmentRefFormField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("help_text", "A department's id or slug.")
+        super().__init__(*args, **kwargs)
+        # The schema says so: an integer or a string, described by the help text.
+        extend_schema_field({**DEPARTMENT_REF_SCHEMA, "description": self.extra["help_text"]})(self)

@@ -2,9 +2,14 @@
 (their filter forms are these FilterSets' forms) and the admin."""
 
 import django_filters
-from django.utils import timezone
 
-from departments.filtersets import IdFilter, StrictBooleanFilter
+from departments.filtersets import (
+    DepartmentRefFilter,
+    IdFilter,
+    SearchFilter,
+    StrictBooleanFilter,
+    WholeNumberFilter,
+)
 from departments.models import Department, Person, Track
 from techleads.constants import Readiness, SessionStatus, Severity, TaskStatus, VerdictChoice
 from techleads.models import (
@@ -17,25 +22,28 @@ from techleads.models import (
     TechLeadAssignment,
     TechSession,
 )
-from techleads.selectors import allocations_overlapping, overdue
+from techleads.selectors import allocations_overlapping, has_active_lead, overdue
 
 
 class DepartmentFilter(django_filters.FilterSet):
+    parent = DepartmentRefFilter()
+    search = SearchFilter(fields=["name", "slug", "confluence_space"])
     manager = django_filters.ModelChoiceFilter(queryset=Person.objects.all())
-    has_tech_lead = StrictBooleanFilter(method="filter_has_lead")
+    has_tech_lead = StrictBooleanFilter(method="filter_has_lead", label="Tech Lead")
 
     class Meta:
         model = Department
-        fields = ["manager", "parent", "slug"]
+        fields = ["search", "manager", "parent", "slug", "has_tech_lead"]
 
     def filter_has_lead(self, queryset, name, value):
-        active = {"tech_lead_assignments__ended_at__isnull": True}
-        if value:
-            return queryset.filter(**active).distinct()
-        return queryset.exclude(**active)
+        return queryset.filter(has_active_lead() if value else ~has_active_lead())
 
 
 class PersonFilter(django_filters.FilterSet):
+    department = DepartmentRefFilter()
+    search = SearchFilter(fields=["full_name", "employee_id", "email"])
+    level = WholeNumberFilter(min_value=1, max_value=20)
+    step = WholeNumberFilter(min_value=1, max_value=20)
     track = django_filters.ChoiceFilter(choices=Track.choices)
     verdict = django_filters.ChoiceFilter(
         choices=VerdictChoice.choices, field_name="eligibility_verdict"
@@ -45,10 +53,11 @@ class PersonFilter(django_filters.FilterSet):
 
     class Meta:
         model = Person
-        fields = ["department", "track", "level", "step", "is_active", "employee_id"]
+        fields = ["search", "department", "track", "level", "step", "is_active", "employee_id"]
 
 
 class AssignmentFilter(django_filters.FilterSet):
+    department = DepartmentRefFilter()
     active = StrictBooleanFilter(field_name="ended_at", lookup_expr="isnull")
 
     class Meta:
@@ -65,6 +74,7 @@ class EligibilityRuleFilter(django_filters.FilterSet):
 
 
 class SuccessorFilter(django_filters.FilterSet):
+    department = DepartmentRefFilter()
     readiness = django_filters.ChoiceFilter(choices=Readiness.choices)
 
     class Meta:
@@ -73,20 +83,23 @@ class SuccessorFilter(django_filters.FilterSet):
 
 
 class ImprovementTaskFilter(django_filters.FilterSet):
-    department = IdFilter(field_name="project__department")
+    search = SearchFilter(fields=["title", "jira_issue_key"])
+    department = DepartmentRefFilter(field_name="project__department")
     status = django_filters.ChoiceFilter(choices=TaskStatus.choices)
-    overdue = StrictBooleanFilter(method="filter_overdue", help_text="Open and past due.")
+    overdue = StrictBooleanFilter(
+        method="filter_overdue", label="Overdue", help_text="Open and past due."
+    )
 
     class Meta:
         model = ImprovementTask
-        fields = ["project", "department", "assignee", "status", "overdue"]
+        fields = ["search", "project", "department", "assignee", "status", "overdue"]
 
     def filter_overdue(self, queryset, name, value):
-        late = overdue(queryset, today=timezone.localdate())
-        return late if value else queryset.exclude(pk__in=late.values("pk"))
+        return overdue(queryset, late=value)
 
 
 class TechSessionFilter(django_filters.FilterSet):
+    department = DepartmentRefFilter()
     status = django_filters.ChoiceFilter(choices=SessionStatus.choices)
     person = IdFilter(
         field_name="invites__person", distinct=True, help_text="Sessions this person is invited to."
@@ -104,15 +117,17 @@ class TechSessionFilter(django_filters.FilterSet):
 
 
 class ImprovementProjectFilter(django_filters.FilterSet):
+    department = DepartmentRefFilter()
+    search = SearchFilter(fields=["name", "jira_key"])
     active = StrictBooleanFilter(field_name="is_active")
 
     class Meta:
         model = ImprovementProject
-        fields = ["department", "owner", "active", "jira_key"]
+        fields = ["search", "department", "owner", "active", "jira_key"]
 
 
 class AllocationFilter(django_filters.FilterSet):
-    department = IdFilter(field_name="person__department")
+    department = DepartmentRefFilter(field_name="person__department")
     on = django_filters.DateFilter(method="filter_on", help_text="Allocations covering this day.")
 
     class Meta:
@@ -124,9 +139,11 @@ class AllocationFilter(django_filters.FilterSet):
 
 
 class IncidentFilter(django_filters.FilterSet):
+    department = DepartmentRefFilter()
+    search = SearchFilter(fields=["title"])
     severity = django_filters.ChoiceFilter(choices=Severity.choices)
-    open = StrictBooleanFilter(field_name="resolved_at", lookup_expr="isnull")
+    open = StrictBooleanFilter(field_name="resolved_at", lookup_expr="isnull", label="Open")
 
     class Meta:
         model = Incident
-        fields = ["department", "severity", "handled_by", "open"]
+        fields = ["search", "department", "severity", "handled_by", "open"]

@@ -290,14 +290,14 @@ def test_delegated_overdue_task_is_flagged_and_only_its_assignee_moves_it(browse
     lead.check_accessibility()
 
     # Overdue only: every row left is overdue, ours among them, the future one gone.
-    page.get_by_label("Overdue only").check()
+    page.get_by_label("Overdue", exact=True).select_option("true")
     submit(page, "Filter")
-    assert "overdue=on" in page.url
+    assert "overdue=true" in page.url
     tasks = rows_of(page, "Improvement tasks")
     expect(tasks.filter(has_text="Retire the old build agents")).to_have_count(1)
     expect(tasks.filter(has_text="Write the on-call FAQ")).to_have_count(0)
     expect(tasks.locator(".badge", has_text="Overdue")).to_have_count(tasks.count())
-    assert page.get_by_label("Overdue only").is_checked()
+    expect(page.get_by_label("Overdue", exact=True)).to_have_value("true")
     lead.check_accessibility()
     lead.close()
 
@@ -404,7 +404,7 @@ def test_manager_logs_and_resolves_an_incident(browser, live_server):
     expect(row.get_by_role("button")).to_have_count(0)
     assert Incident.objects.get(title="Build cache unavailable").resolved_at is not None
     # Open only: it is gone.
-    page.get_by_label("Open only").check()
+    page.get_by_label("Open", exact=True).select_option("true")
     submit(page, "Filter")
     expect(rows_of(page, "Incident log").filter(has_text="Build cache unavailable")).to_have_count(
         0
@@ -478,7 +478,9 @@ def assert_filtered_to(page, department: Department):
         expect(page.get_by_role("heading", level=1)).to_have_text(department.name)
     else:
         assert f"department={department.pk}" in page.url, page.url
-        expect(page.locator("form.filters #id_department")).to_have_value(str(department.pk))
+        # Processes are filtered by the departments they involve; the rest by their own.
+        select = page.locator("form.filters #id_department, form.filters #id_involved_department")
+        expect(select).to_have_value(str(department.pk))
 
 
 def test_health_component_links_land_on_filtered_lists(browser, live_server):
@@ -527,14 +529,14 @@ def test_health_component_links_land_on_filtered_lists(browser, live_server):
     follow(page, work.get_by_role("link", name=re.compile(r"^\d+ overdue$")))
     assert own_title(page) == "Process improvement"
     assert_filtered_to(page, department)
-    expect(page.get_by_label("Overdue only")).to_be_checked()
+    expect(page.get_by_label("Overdue", exact=True)).to_have_value("true")
     hr.check_accessibility()
     page = hr.go(f"/departments/{department.pk}/")
     work = page.locator("section", has=page.locator("#work-heading"))
     follow(page, work.get_by_role("link", name=re.compile(r"^\d+ open incidents?$")))
     assert own_title(page) == "Incidents"
     assert_filtered_to(page, department)
-    expect(page.get_by_label("Open only")).to_be_checked()
+    expect(page.get_by_label("Open", exact=True)).to_have_value("true")
     open_here = Incident.objects.filter(department=department, resolved_at=None).count()
     expect(rows_of(page, "Incident log").locator(".badge", has_text="Open")).to_have_count(
         open_here

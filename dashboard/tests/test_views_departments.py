@@ -11,11 +11,11 @@ def test_the_list_searches_and_filters_by_tech_lead(client, org):
     url = reverse("dashboard:departments")
     page = client.get(url).content.decode()
     assert ">Platform</a>" in page and ">Data</a>" in page and "No Tech Lead" in page
-    page = client.get(url, {"lead": "no"}).content.decode()
+    page = client.get(url, {"has_tech_lead": "false"}).content.decode()
     assert ">Data</a>" in page and ">Platform</a>" not in page
-    page = client.get(url, {"q": "plat"}).content.decode()
+    page = client.get(url, {"search": "plat"}).content.decode()
     assert ">Platform</a>" in page and ">Data</a>" not in page
-    assert client.get(url, {"lead": "maybe"}).status_code == 200  # a bad filter is ignored
+    assert client.get(url, {"has_tech_lead": "maybe"}).status_code == 200  # a bad filter is ignored
 
 
 def test_the_page_shows_lead_people_with_verdicts_and_hr_actions(client, org):

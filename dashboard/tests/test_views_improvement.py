@@ -98,7 +98,7 @@ def test_the_projects_table_counts_open_overdue_and_done_tasks(client, org, work
     client.force_login(org.lea.user)
     page = body(client.get(LIST))
     row = page.split("Platform toil</th>", 1)[1].split("</tr>", 1)[0]
-    overdue = f"?department={org.platform.pk}&amp;overdue=on"
+    overdue = f"?department={org.platform.pk}&amp;overdue=true"
     assert f'<td>2</td><td><a href="{overdue}"><span class="badge warn">1</span></a></td>' in row
     assert row.endswith("<td>0</td>")  # nothing done yet
 
@@ -189,7 +189,7 @@ def test_the_assignee_moves_their_task(client, org, work):
     client.post(status_url(task), {"status": "done"})
     task.refresh_from_db()
     assert task.status == "done" and task.completed_at is not None
-    tasks = section(body(client.get(LIST, {"overdue": "on"})), "tasks-heading")
+    tasks = section(body(client.get(LIST, {"overdue": "true"})), "tasks-heading")
     assert "Fix flaky tests" not in tasks  # done is not overdue
 
 
@@ -260,7 +260,7 @@ def test_a_bad_task_is_shown_with_its_error_and_nothing_is_written(
 
 def test_the_page_filters_by_department_status_and_overdue(client, org, work):
     client.force_login(org.hr)
-    page = body(client.get(LIST, {"overdue": "on"}))
+    page = body(client.get(LIST, {"overdue": "true"}))
     assert "Fix flaky tests" in page
     assert "Document the runbook" not in page and "Dedupe the warehouse" not in page
     page = body(client.get(LIST, {"department": org.data.pk}))

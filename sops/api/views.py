@@ -41,7 +41,6 @@ class DocumentViewSet(
 
     serializer_class = DocumentSerializer
     filterset_class = DocumentFilter
-    search_fields = ["title", "url"]
     ordering_fields = ["title", "next_review_at", "last_reviewed_at", "id"]
     ordering = ["title", "id"]
 

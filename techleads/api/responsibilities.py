@@ -122,7 +122,6 @@ class ImprovementProjectViewSet(ReadCreateUpdate):
 
     serializer_class = ImprovementProjectSerializer
     filterset_class = filtersets.ImprovementProjectFilter
-    search_fields = ["name", "jira_key"]
     ordering_fields = ["name", "id"]
     ordering = ["name", "id"]
 
@@ -146,7 +145,6 @@ class ImprovementTaskViewSet(ReadCreateUpdate):
 
     serializer_class = ImprovementTaskSerializer
     filterset_class = filtersets.ImprovementTaskFilter
-    search_fields = ["title", "jira_issue_key"]
     ordering_fields = ["due_date", "updated_at", "id"]
     ordering = ["due_date", "id"]
 
@@ -244,7 +242,6 @@ class IncidentViewSet(ReadCreateUpdate):
 
     serializer_class = IncidentSerializer
     filterset_class = filtersets.IncidentFilter
-    search_fields = ["title"]
     ordering_fields = ["started_at", "severity", "id"]
     ordering = ["-started_at", "-id"]
 

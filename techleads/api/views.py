@@ -165,7 +165,6 @@ class DepartmentViewSet(
     serializer_class = DepartmentSerializer
     filterset_class = filtersets.DepartmentFilter
     permission_classes = [HRWritesOthersRead]
-    search_fields = ["name", "slug", "confluence_space"]
     ordering_fields = ["name", "slug", "id"]
     ordering = ["name"]
 
@@ -281,7 +280,6 @@ class PersonViewSet(
     serializer_class = PersonSerializer
     filterset_class = filtersets.PersonFilter
     permission_classes = [HRWritesOthersRead]
-    search_fields = ["full_name", "employee_id", "email"]
     ordering_fields = ["full_name", "employee_id", "level", "id"]
     ordering = ["full_name", "id"]
 

@@ -21,6 +21,13 @@ def active_assignments() -> QuerySet[TechLeadAssignment]:
     return TechLeadAssignment.objects.filter(ended_at__isnull=True)
 
 
+def has_active_lead() -> Exists:
+    """For a Department queryset: "has a Tech Lead", the one definition (admin, API, pages).
+
+    EXISTS, not a join: excluding on a join would also drop never-led departments' rows."""
+    return Exists(active_assignments().filter(department=OuterRef("pk")))
+
+
 def current_assignment(*, department: Department) -> TechLeadAssignment | None:
     return active_assignments().filter(department=department).select_related("person").first()
 

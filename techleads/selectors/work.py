@@ -8,6 +8,7 @@ from django.db.models import (
     Q,
     QuerySet,
 )
+from django.utils import timezone
 
 from departments.selectors import count_subquery, user_is_hr, user_person
 
@@ -46,7 +47,7 @@ def projects_visible_to(user, *, today: date) -> QuerySet[ImprovementProject]:
         department__in=departments_visible_to(user).values("pk")
     ).annotate(
         open_tasks=count(status__in=OPEN_TASK_STATUSES),
-        overdue_tasks=count(status__in=OPEN_TASK_STATUSES, due_date__lt=today),
+        overdue_tasks=count_subquery(tasks.filter(overdue_q(today=today)), group_by="project"),
         done_tasks=count(status=TaskStatus.DONE),
     )
 
@@ -63,8 +64,20 @@ def tasks_visible_to(user) -> QuerySet[ImprovementTask]:
     return ImprovementTask.objects.filter(visible)
 
 
-def overdue(queryset: QuerySet[ImprovementTask], *, today: date) -> QuerySet[ImprovementTask]:
-    return queryset.filter(status__in=OPEN_TASK_STATUSES, due_date__lt=today)
+def overdue_q(*, today: date | None = None, prefix: str = "") -> Q:
+    """Overdue, the one definition: open, and due before today's date where the company
+    is (TIME_ZONE), not UTC's: the health score and the lists it links to agree.
+    `prefix` reaches tasks through a relation (e.g. "tasks__")."""
+    today = today or timezone.localdate()
+    return Q(**{f"{prefix}status__in": OPEN_TASK_STATUSES, f"{prefix}due_date__lt": today})
+
+
+def overdue(
+    queryset: QuerySet[ImprovementTask], *, late: bool = True, today: date | None = None
+) -> QuerySet[ImprovementTask]:
+    """The overdue tasks of `queryset` (or, `late=False`, the others)."""
+    condition = overdue_q(today=today)
+    return queryset.filter(condition) if late else queryset.exclude(condition)
 
 
 def incidents_visible_to(user) -> QuerySet[Incident]:

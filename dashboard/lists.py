@@ -1,0 +1,43 @@
+"""The dashboard's lists: the API's FilterSet filters them, its form is the page's filter
+form (NetBox's pattern), and a page of rows is shown at a time."""
+
+from django import forms
+from django.core.paginator import Paginator
+from django_filters import FilterSet
+
+from techleads.selectors import departments_visible_to
+
+PAGE_SIZE = 25
+# Filters whose value is a department: on a page, a choice among the viewer's departments.
+DEPARTMENT_FILTERS = ("department", "involved_department")
+
+
+def page_of(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def filter_list(request, filterset_class: type[FilterSet], queryset, *, fields, hidden=()):
+    """Filter `queryset` with the API's FilterSet, showing only `fields` (and `hidden`).
+
+    A malformed value is shown beside its field and filters nothing; the others still do.
+    """
+    filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
+    form = filterset.form
+    for name in list(form.fields):
+        if name not in fields and name not in hidden:
+            del form.fields[name]
+    for name in hidden:
+        form.fields[name].widget = forms.HiddenInput()
+    offer_departments(form, request.user)
+    return filterset
+
+
+def offer_departments(form, user):
+    """Department filters become a choice among the departments in the viewer's scope."""
+    names = [name for name in DEPARTMENT_FILTERS if name in form.fields]
+    if names:
+        visible = departments_visible_to(user).order_by("name")
+        choices = [("", "Any")] + [(d.pk, d.name) for d in visible]
+        for name in names:
+            form.fields[name].widget = forms.Select(choices=choices)
+    return form
