@@ -4,44 +4,11 @@ from departments.models import Department, Person, Track
 from sops.constants import DocumentKind, DocumentStatus, ReviewOutcome
 from techleads.constants import Readiness, SessionStatus, Severity, TaskStatus, VerdictChoice
 from techleads.models import ImprovementProject
-from techleads.selectors import people_with_eligibility
 
 
 class PersonInDepartmentField(forms.ModelChoiceField):
     def label_from_instance(self, person):
         return f"{person.full_name} ({person.get_track_display()} L{person.level} S{person.step})"
-
-
-class CandidateField(PersonInDepartmentField):
-    """The department's people, each labelled with the verdict of the eligibility policy, so
-    HR sees who may be assigned before choosing (the refusal still comes from the service)."""
-
-    def label_from_instance(self, person):
-        verdict = VerdictChoice(person.eligibility_verdict).label.lower()
-        return f"{super().label_from_instance(person)} · {verdict}"
-
-
-class LeadForm(forms.Form):
-    """Assign or hand over: a member of the department, why, and an optional override."""
-
-    person = CandidateField(queryset=Person.objects.none())
-    reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
-    override_reason = forms.CharField(
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Only to assign someone whose verdict does not allow it. Recorded.",
-    )
-
-    def __init__(self, *args, department, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people_with_eligibility(
-            Person.objects.filter(department=department, is_active=True)
-        ).order_by("full_name")
-
-
-class EndForm(forms.Form):
-    reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class NominateForm(forms.Form):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from departments.errors import DomainError
+from departments.forms import add_domain_error
 from departments.selectors import user_person
 from sops.filtersets import DocumentFilter
 from sops.models import Document
@@ -70,7 +71,7 @@ def _perform(request, form, perform, success) -> bool:
     try:
         result = perform(form.cleaned_data)
     except DomainError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        add_domain_error(form, exc)
         return False
     messages.success(request, success(result))
     return True

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from departments.errors import DomainError
+from departments.forms import add_domain_error
 from departments.models import AuditEntry, Department, Person
 from departments.selectors import count_subquery, user_is_hr
 from sops.filtersets import DocumentFilter
@@ -20,6 +21,7 @@ from sops.selectors import can_review_document, documents_visible_to
 from sops.services import document_review_record
 from techleads.constants import SessionStatus
 from techleads.filtersets import DepartmentFilter, PersonFilter
+from techleads.forms import EndForm, LeadForm
 from techleads.models import Incident
 from techleads.selectors import (
     annotated_verdict,
@@ -129,8 +131,8 @@ def department_page(request, department, **bound_forms):
         .first(),
         "is_hr": user_is_hr(request.user),
         "can_nominate": can_manage_department(request.user, department),
-        "lead_form": forms.LeadForm(department=department),
-        "end_form": forms.EndForm(),
+        "lead_form": LeadForm(department=department, user=request.user),
+        "end_form": EndForm(),
         "nominate_form": forms.NominateForm(department=department),
         "active": "departments",
         **bound_forms,
@@ -150,16 +152,12 @@ def _role_action(request, pk, *, form_name, form, perform, success, allowed=_hr)
     department = department_for_user(request, pk)
     if not allowed(request.user, department):
         raise PermissionDenied("Your role cannot do this.")
-    bound = (
-        form(request.POST, department=department)
-        if form is not forms.EndForm
-        else form(request.POST)
-    )
+    bound = form(request.POST) if form is EndForm else form(request.POST, department=department)
     if bound.is_valid():
         try:
             result = perform(department, bound.cleaned_data)
         except DomainError as exc:
-            bound.add_error(exc.field if exc.field in bound.fields else None, exc.message)
+            add_domain_error(bound, exc)
         else:
             messages.success(request, success(result))
             return redirect("dashboard:department", pk=department.pk)
@@ -173,7 +171,7 @@ def assign(request, pk):
         request,
         pk,
         form_name="lead_form",
-        form=forms.LeadForm,
+        form=LeadForm,
         perform=lambda department, data: assignment_create(
             department=department,
             person=data["person"],
@@ -192,7 +190,7 @@ def hand_over(request, pk):
         request,
         pk,
         form_name="lead_form",
-        form=forms.LeadForm,
+        form=LeadForm,
         perform=lambda department, data: assignment_hand_over(
             department=department,
             successor=data["person"],
@@ -217,7 +215,7 @@ def end(request, pk):
         request,
         pk,
         form_name="end_form",
-        form=forms.EndForm,
+        form=EndForm,
         perform=perform,
         success=lambda ended: f"{ended.person} is no longer the Tech Lead.",
     )
@@ -296,7 +294,7 @@ def document_review(request, pk):
         try:
             document_review_record(document=document, actor=request.user, **form.cleaned_data)
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            add_domain_error(form, exc)
         else:
             messages.success(request, "Review recorded.")
             return redirect("dashboard:document", pk=document.pk)

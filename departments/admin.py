@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.db import transaction
 
 from .errors import DomainError
+from .forms import add_domain_error
 from .models import AuditEntry
 from .selectors import user_is_hr
 
@@ -56,8 +57,7 @@ class ServiceAdminMixin(HRAdminMixin):
                             request, self.instance, self, obj is not None
                         )
                 except DomainError as exc:
-                    field = exc.field if exc.field in self.fields else None
-                    self.add_error(field, exc.message)
+                    add_domain_error(self, exc)
 
         return ServiceForm
 

@@ -2,6 +2,7 @@ from collections.abc import Iterable
 
 from django import forms
 
+from .errors import DomainError
 from .models import Department, Track
 
 BOOLEAN_WORDS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
@@ -129,3 +130,11 @@ PERSON_SYNC_FIELDS = (
     "step",
     "is_active",
 )
+
+
+def add_domain_error(form: forms.Form, exc: DomainError) -> None:
+    """Show a service's refusal on the form: beside the field it names, else above the form.
+
+    One mapping for the admin and the dashboard, as the API's exception handler is for the
+    API."""
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)

@@ -10,8 +10,10 @@ from django.utils.html import format_html
 
 from departments.admin import HRAdminMixin, ServiceAdminMixin
 from departments.errors import DomainError
+from departments.forms import add_domain_error
 from departments.models import Department, Person
 
+from ..forms import EndForm, LeadForm
 from ..models import (
     EligibilityRule,
     SuccessorCandidate,
@@ -19,7 +21,7 @@ from ..models import (
 )
 from ..selectors import (
     annotated_verdict,
-    people_with_eligibility,
+    department_members,
     rules_by_id,
 )
 from ..services import (
@@ -42,38 +44,9 @@ class EligibilityRuleAdmin(ServiceAdminMixin, admin.ModelAdmin):
         return eligibility_rule_save(actor=request.user, rule=instance)
 
 
-class PersonChoiceField(forms.ModelChoiceField):
-    """People labelled with their verdict, so HR sees eligibility while choosing."""
+class AssignForm(LeadForm):
+    """The shared LeadForm, with the department chosen first when none is given."""
 
-    def __init__(self, *args, rules=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.rules = rules or {}
-
-    def label_from_instance(self, person):
-        verdict = annotated_verdict(person, self.rules)
-        return f"{person.full_name} — {verdict.verdict}: {verdict.reason}"
-
-
-class NewLeadForm(forms.Form):
-    person = forms.ModelChoiceField(queryset=Person.objects.none())
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
-    override_reason = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Only to assign someone whose verdict does not allow it: say why. Recorded.",
-    )
-
-    def __init__(self, *args, department=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.department = department
-        if department is not None:
-            people = people_with_eligibility(
-                Person.objects.filter(department=department, is_active=True)
-            ).order_by("full_name")
-            self.fields["person"] = PersonChoiceField(queryset=people, rules=rules_by_id())
-
-
-class AssignForm(NewLeadForm):
     department = forms.ModelChoiceField(queryset=Department.objects.order_by("name"))
 
     field_order = ["department", "person", "reason", "override_reason"]
@@ -89,10 +62,6 @@ class AssignForm(NewLeadForm):
                 widget=forms.TextInput(attrs={"placeholder": "Person id"}),
                 help_text="Choose the department first to pick from its people.",
             )
-
-
-class EndForm(forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
 
 
 @admin.register(TechLeadAssignment)
@@ -162,10 +131,7 @@ class TechLeadAssignmentAdmin(HRAdminMixin, admin.ModelAdmin):
         if department is None:
             return None
         rules = rules_by_id()
-        people = people_with_eligibility(
-            Person.objects.filter(department=department, is_active=True)
-        ).order_by("full_name")
-        return [(p, annotated_verdict(p, rules)) for p in people]
+        return [(p, annotated_verdict(p, rules)) for p in department_members(department=department)]
 
     def _done(self, request, message, department):
         self.message_user(request, message, messages.SUCCESS)
@@ -189,7 +155,7 @@ class TechLeadAssignmentAdmin(HRAdminMixin, admin.ModelAdmin):
                     override_reason=form.cleaned_data["override_reason"],
                 )
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                add_domain_error(form, exc)
             else:
                 return self._done(
                     request,
@@ -214,7 +180,7 @@ class TechLeadAssignmentAdmin(HRAdminMixin, admin.ModelAdmin):
                     assignment=assignment, ended_by=request.user, reason=form.cleaned_data["reason"]
                 )
             except DomainError as exc:
-                form.add_error(None, exc.message)
+                add_domain_error(form, exc)
             else:
                 return self._done(
                     request,
@@ -230,7 +196,7 @@ class TechLeadAssignmentAdmin(HRAdminMixin, admin.ModelAdmin):
             TechLeadAssignment.objects.select_related("person", "department"), pk=pk
         )
         department = assignment.department
-        form = NewLeadForm(request.POST or None, department=department)
+        form = LeadForm(request.POST or None, department=department)
         if request.method == "POST" and form.is_valid():
             try:
                 lead = assignment_hand_over(
@@ -241,7 +207,7 @@ class TechLeadAssignmentAdmin(HRAdminMixin, admin.ModelAdmin):
                     override_reason=form.cleaned_data["override_reason"],
                 )
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                add_domain_error(form, exc)
             else:
                 return self._done(
                     request, f"{assignment.person} handed over to {lead.person}.", department

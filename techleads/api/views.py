@@ -32,6 +32,7 @@ from techleads.models import (
 from techleads.selectors import (
     annotated_verdict,
     capacity_period,
+    department_candidates,
     departments_visible_to,
     departments_with_lead,
     escalation_annotated,
@@ -189,11 +190,7 @@ class DepartmentViewSet(
     def candidates(self, request, pk=None):
         """Active members who can be assigned now, each with their eligibility."""
         department = self.get_object()
-        people = (
-            people_with_eligibility(people_visible_to(request.user))
-            .filter(department=department, is_active=True, eligibility_verdict="eligible")
-            .order_by("full_name", "id")
-        )
+        people = department_candidates(department=department, user=request.user)
         rules = rules_by_id()
         page = self.paginate_queryset(people)
         serializer = CandidateSerializer(

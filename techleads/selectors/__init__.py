@@ -8,6 +8,7 @@ from .access import (
     departments_visible_to,
     people_visible_to,
 )
+from .candidates import department_candidates, department_members
 from .capacity import (
     allocations_overlapping,
     allocations_visible_to,
@@ -17,7 +18,6 @@ from .capacity import (
 )
 from .eligibility import (
     annotated_verdict,
-    department_candidates,
     lead_verdict_subquery,
     people_with_eligibility,
     person_eligibility,
@@ -52,6 +52,7 @@ __all__ = [
     "capacity_period",
     "current_assignment",
     "department_candidates",
+    "department_members",
     "departments_led_by",
     "departments_visible_to",
     "departments_with_lead",

@@ -9,7 +9,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from departments.models import Department, Person
+from departments.models import Person
 
 from ..constants import VerdictChoice
 from ..models import EligibilityRule
@@ -64,19 +64,6 @@ def annotated_verdict(person: Person, rules_by_id: dict[int, EligibilityRule]) -
 
 def rules_by_id() -> dict[int, EligibilityRule]:
     return {rule.id: rule for rule in EligibilityRule.objects.all()}
-
-
-def department_candidates(*, department: Department) -> QuerySet[Person]:
-    """Active members of the department who can be assigned now, best ladder position first."""
-    return (
-        people_with_eligibility(
-            Person.objects.filter(department=department, is_active=True).select_related(
-                "department"
-            )
-        )
-        .filter(eligibility_verdict=VerdictChoice.ELIGIBLE)
-        .order_by("full_name", "id")
-    )
 
 
 def lead_verdict_subquery() -> Coalesce:

@@ -69,7 +69,7 @@ def test_end_with_a_reason_and_again_is_refused(hr_client, org):
 
 def test_hand_over_from_the_admin(hr_client, org):
     page = hr_client.get(handover_url(org.lead)).content.decode()
-    assert "Ian Engineer — eligible" in page
+    assert "Ian Engineer (Individual Contributor L3 S1) · eligible" in page
     response = hr_client.post(handover_url(org.lead), {"person": org.ian.pk, "reason": "Ready"})
     assert response.status_code == 302
     assert current_assignment(department=org.platform).person == org.ian
