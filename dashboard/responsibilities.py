@@ -40,9 +40,9 @@ from techleads.selectors import (
     can_lead_department,
     capacity_period,
     departments_led_by,
-    departments_visible_to,
-    escalation_annotated,
+    escalation_for,
     incidents_visible_to,
+    on_call,
     people_visible_to,
     people_with_capacity,
     projects_visible_to,
@@ -351,15 +351,11 @@ def incidents(request, incident_form=None):
         "-started_at", "-id"
     )
     scope = set(departments_led_by(request.user, or_managed=True).values_list("pk", flat=True))
-    on_call = escalation_annotated(departments_visible_to(request.user)).order_by("name")
-    contacts = people_visible_to(request.user).in_bulk(
-        {d.escalation_person_id for d in on_call} - {None}
-    )
     context = {
         "form": filterset.form,
         "page": page_of(request, queryset),
         "can_resolve": scope,
-        "on_call": [(d, contacts.get(d.escalation_person_id)) for d in on_call],
+        "on_call": on_call(escalation_for(request.user).order_by("name")),
         "incident_form": incident_form or _incident_form(request),
         "active": "incidents",
     }

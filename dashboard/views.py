@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from departments.errors import DomainError
 from departments.forms import add_domain_error
-from departments.models import AuditEntry, Department, Person
+from departments.models import AuditEntry, Department
 from departments.selectors import count_subquery, user_is_hr
 from sops.filtersets import DocumentFilter
 from sops.selectors import can_review_document, documents_visible_to
@@ -30,6 +30,7 @@ from techleads.selectors import (
     departments_visible_to,
     escalation_annotated,
     lead_of,
+    on_call,
     people_visible_to,
     people_with_eligibility,
     rules_by_id,
@@ -47,8 +48,6 @@ from .health import DepartmentHealth, department_health, departments_with_health
 from .lists import filter_list, page_of
 from .selectors import department_rows, notifications_for, overview
 from .services import notifications_mark_read
-
-ROLE_LABELS = {"tech_lead": "Tech Lead", "successor": "ready successor", "manager": "manager"}
 
 
 def department_for_user(request, pk):
@@ -113,7 +112,6 @@ def department_page(request, department, **bound_forms):
         )
         .get()
     )
-    escalation_person = Person.objects.filter(pk=annotated.escalation_person_id).first()
     context = {
         "department": annotated,
         "lead": lead_of(department),
@@ -122,8 +120,7 @@ def department_page(request, department, **bound_forms):
         "people": [(p, annotated_verdict(p, rules)) for p in people],
         "documents": department.documents.select_related("owner").order_by("status", "title"),
         "health": DepartmentHealth(department=annotated, health=department_health(annotated)),
-        "escalation": escalation_person,
-        "escalation_role": ROLE_LABELS.get(annotated.escalation_role, ""),
+        "on_call": on_call([annotated])[0],
         "sessions_target": settings.TECH_SESSIONS_PER_QUARTER,
         "next_session": sessions_visible_to(request.user)
         .filter(department=department, status=SessionStatus.SCHEDULED, scheduled_for__gte=now)

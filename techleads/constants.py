@@ -41,3 +41,11 @@ class Severity(models.TextChoices):
     SEV2 = "sev2", "SEV2 – major"
     SEV3 = "sev3", "SEV3 – minor"
     SEV4 = "sev4", "SEV4 – low"
+
+
+class EscalationRole(models.TextChoices):
+    """Why a person is a department's "who to call now" (rules.escalation_chain's order)."""
+
+    TECH_LEAD = "tech_lead", "Tech Lead"
+    SUCCESSOR = "successor", "Ready successor"
+    MANAGER = "manager", "Manager"

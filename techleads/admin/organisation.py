@@ -4,7 +4,6 @@ Registered here, not in departments/admin.py: those pages show the role, which t
 departments app may not import."""
 
 from django.contrib import admin
-from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -18,6 +17,7 @@ from departments.services import (
     person_update,
 )
 
+from ..filtersets import DepartmentFilter, PersonFilter
 from ..models import (
     SuccessorCandidate,
     TechLeadAssignment,
@@ -62,11 +62,10 @@ class HasLeadFilter(admin.SimpleListFilter):
         return [("yes", "Has a Tech Lead"), ("no", "No Tech Lead")]
 
     def queryset(self, request, queryset):
-        active = TechLeadAssignment.objects.filter(department=OuterRef("pk"), ended_at=None)
-        if self.value() == "yes":
-            return queryset.filter(Exists(active))
-        if self.value() == "no":
-            return queryset.exclude(Exists(active))
+        # The API's and the dashboard's filter, so the three faces count the same departments.
+        if self.value() in ("yes", "no"):
+            value = "true" if self.value() == "yes" else "false"
+            return DepartmentFilter({"has_tech_lead": value}, queryset=queryset).qs
         return queryset
 
 
@@ -142,7 +141,7 @@ class VerdictFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(eligibility_verdict=self.value())
+            return PersonFilter({"verdict": self.value()}, queryset=queryset).qs
         return queryset
 
 

@@ -15,7 +15,6 @@ from departments.api.pagination import PAGE_PARAMETERS, paginated
 from departments.api.permissions import HRWritesOthersRead, IsHR, IsIntegrationOrHR
 from departments.api.serializers import PersonSerializer
 from departments.api.viewsets import GenericViewSet
-from departments.models import Department, Person
 from departments.services import (
     department_create,
     department_update,
@@ -35,7 +34,8 @@ from techleads.selectors import (
     department_candidates,
     departments_visible_to,
     departments_with_lead,
-    escalation_annotated,
+    escalation_for,
+    on_call,
     people_visible_to,
     people_with_capacity,
     people_with_eligibility,
@@ -137,22 +137,15 @@ def _escalation_time(request):
 
 
 def _escalation_rows(departments, at) -> list[dict]:
-    """Escalation answers for annotated departments; their people in one more query."""
-    departments = list(departments)
-    ids = {d.escalation_person_id for d in departments} - {None}
-    people = Person.objects.in_bulk(ids)
+    """The API's shape of on_call's answers."""
     return [
         {
-            "department": d.pk,
+            "department": call.department.pk,
             "at": at,
-            "role": d.escalation_role,
-            "person": (
-                PersonSerializer(people[d.escalation_person_id]).data
-                if d.escalation_person_id
-                else None
-            ),
+            "role": call.role,
+            "person": PersonSerializer(call.person).data if call.person else None,
         }
-        for d in departments
+        for call in on_call(departments)
     ]
 
 
@@ -223,7 +216,7 @@ class DepartmentViewSet(
         """Who to call now: the Tech Lead, else a ready successor, else the manager."""
         department = self.get_object()
         at = _escalation_time(request)
-        rows = escalation_annotated(Department.objects.filter(pk=department.pk), at=at)
+        rows = escalation_for(request.user, at=at).filter(pk=department.pk)
         return Response(_escalation_rows(rows, at)[0])
 
     @extend_schema(
@@ -236,7 +229,7 @@ class DepartmentViewSet(
     def escalation_list(self, request):
         """The escalation point of every department in scope (an on-call sheet), in SQL."""
         at = _escalation_time(request)
-        departments = escalation_annotated(departments_visible_to(request.user), at=at)
+        departments = escalation_for(request.user, at=at)
         page = self.paginate_queryset(departments.order_by("name", "id"))
         return self.get_paginated_response(_escalation_rows(page, at))
 

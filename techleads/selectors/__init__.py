@@ -23,7 +23,7 @@ from .eligibility import (
     person_eligibility,
     rules_by_id,
 )
-from .escalation import escalation_annotated
+from .escalation import OnCall, escalation_annotated, escalation_for, on_call
 from .role import (
     active_assignments,
     current_assignment,
@@ -57,7 +57,10 @@ __all__ = [
     "departments_visible_to",
     "departments_with_lead",
     "has_active_lead",
+    "OnCall",
     "escalation_annotated",
+    "escalation_for",
+    "on_call",
     "incidents_visible_to",
     "lead_department_ids",
     "lead_of",

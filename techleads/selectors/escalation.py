@@ -1,5 +1,7 @@
 """Who to call now: the escalation point of every department in one query."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import (
@@ -16,13 +18,14 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from departments.models import Department
+from departments.models import Department, Person
 
-from ..constants import Readiness
+from ..constants import EscalationRole, Readiness
 from ..models import (
     SuccessorCandidate,
     TechLeadAssignment,
 )
+from .access import departments_visible_to
 
 
 def escalation_annotated(
@@ -68,3 +71,37 @@ def escalation_annotated(
             output_field=CharField(),
         ),
     )
+
+
+@dataclass(frozen=True)
+class OnCall:
+    """A department's answer to "who do I call now?"."""
+
+    department: Department
+    person: Person | None
+    role: str | None
+
+    @property
+    def role_label(self) -> str:
+        return EscalationRole(self.role).label if self.role else ""
+
+
+def escalation_for(user, *, at: datetime | None = None) -> QuerySet[Department]:
+    """The departments `user` may see, annotated with their escalation point."""
+    return escalation_annotated(departments_visible_to(user), at=at)
+
+
+def on_call(departments: Iterable[Department]) -> list[OnCall]:
+    """Who to call for departments annotated by escalation_annotated; their people in one
+    query.
+
+    The one scoping decision, the same for every face: whoever may see a department sees
+    who to call for it. The person is not narrowed to the people the viewer may open: an
+    employee must reach their own department's on-call contact in an incident.
+    """
+    departments = list(departments)
+    people = Person.objects.in_bulk({d.escalation_person_id for d in departments} - {None})
+    return [
+        OnCall(department=d, person=people.get(d.escalation_person_id), role=d.escalation_role)
+        for d in departments
+    ]
