@@ -1,19 +1,24 @@
 """Writes to the organisation. Every change runs in a transaction and leaves an audit entry."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
+from .actors import SYSTEM
+from .constants import INTEGRATION_GROUP
 from .errors import Conflict, DomainError, Forbidden, InvalidRows
 from .forms import NEW_PERSON_FIELDS, PERSON_SYNC_FIELDS, PersonRowForm, department_refs
 from .models import AuditEntry, Department, Person
-from .selectors import user_person
+from .selectors import user_is_hr, user_person
 
 DEPARTMENT_FIELDS = ("name", "slug", "parent", "manager", "confluence_space", "knowledge_hub_url")
 PERSON_FIELDS = (
@@ -87,6 +92,47 @@ def domain_error_from(exc: ValidationError) -> DomainError:
     return DomainError(" ".join(messages), field=None if field == "__all__" else field)
 
 
+def require_hr(actor, what: str) -> None:
+    """HR, superusers and the system; anyone else (and a missing actor) is refused."""
+    if not user_is_hr(actor):
+        raise Forbidden(f"Only HR can {what}.")
+
+
+def audited_update(
+    *,
+    actor,
+    instance: models.Model,
+    fields: dict,
+    tracked: tuple[str, ...],
+    verb: str,
+    department,
+    derive: Callable[[models.Model], None] | None = None,
+    exclude: list[str] | None = None,
+):
+    """Apply `fields`, validate, and save and audit (before/after) only when something
+    changed: every update service's last step, so none saves or audits a no-op.
+
+    `derive` recomputes derived columns (a document's status) before validation."""
+    before = snapshot(instance, tracked)
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    if derive is not None:
+        derive(instance)
+    model_validate(instance, exclude=exclude)
+    after = snapshot(instance, tracked)
+    if after != before:
+        instance.save()
+        audit_entry_create(
+            actor=actor,
+            verb=verb,
+            target=instance,
+            before=before,
+            after=after,
+            department=department,
+        )
+    return instance
+
+
 def _refuse_own_record(*, actor, person: Person) -> None:
     if user_person(actor) is not None and user_person(actor).pk == person.pk:
         raise Forbidden("Nobody edits their own record.")
@@ -94,6 +140,7 @@ def _refuse_own_record(*, actor, person: Person) -> None:
 
 @transaction.atomic
 def department_create(*, actor, **fields) -> Department:
+    require_hr(actor, "create departments")
     department = Department(**fields)
     model_validate(department)
     department.save()
@@ -109,29 +156,24 @@ def department_create(*, actor, **fields) -> Department:
 
 @transaction.atomic
 def department_update(*, actor, department: Department, **fields) -> Department:
+    require_hr(actor, "change departments")
     department = Department.objects.select_for_update().get(pk=department.pk)
-    before = snapshot(department, DEPARTMENT_FIELDS)
-    for name, value in fields.items():
-        setattr(department, name, value)
-    if department.parent_id is not None and department.parent_id == department.pk:
+    parent = fields.get("parent", department.parent)
+    if parent is not None and parent.pk == department.pk:
         raise DomainError("A department cannot be its own parent.", field="parent")
-    model_validate(department)
-    department.save()
-    after = snapshot(department, DEPARTMENT_FIELDS)
-    if after != before:
-        audit_entry_create(
-            actor=actor,
-            verb="department.update",
-            target=department,
-            before=before,
-            after=after,
-            department=department,
-        )
-    return department
+    return audited_update(
+        actor=actor,
+        instance=department,
+        fields=fields,
+        tracked=DEPARTMENT_FIELDS,
+        verb="department.update",
+        department=department,
+    )
 
 
 @transaction.atomic
 def person_create(*, actor, **fields) -> Person:
+    require_hr(actor, "add people")
     person = Person(**fields)
     model_validate(person)
     person.save()
@@ -147,24 +189,17 @@ def person_create(*, actor, **fields) -> Person:
 
 @transaction.atomic
 def person_update(*, actor, person: Person, **fields) -> Person:
+    require_hr(actor, "change people")
     _refuse_own_record(actor=actor, person=person)
     person = Person.objects.select_for_update().get(pk=person.pk)
-    before = snapshot(person, PERSON_FIELDS)
-    for name, value in fields.items():
-        setattr(person, name, value)
-    model_validate(person)
-    person.save()
-    after = snapshot(person, PERSON_FIELDS)
-    if after != before:
-        audit_entry_create(
-            actor=actor,
-            verb="person.update",
-            target=person,
-            before=before,
-            after=after,
-            department=person.department,
-        )
-    return person
+    return audited_update(
+        actor=actor,
+        instance=person,
+        fields=fields,
+        tracked=PERSON_FIELDS,
+        verb="person.update",
+        department=fields.get("department", person.department),
+    )
 
 
 @dataclass(frozen=True)
@@ -365,3 +400,124 @@ def _person_audit(actor, verb: str, person: Person, before: dict | None) -> Audi
         after=snapshot(person, PERSON_FIELDS),
         department_id=person.department_id,
     )
+
+
+# Integration logins --------------------------------------------------------------------
+
+
+def _require_hr_or_system(actor) -> None:
+    """The command line acts as the system; otherwise only HR manages logins."""
+    if not user_is_hr(actor):
+        raise Forbidden("Only HR can manage integration logins.")
+
+
+def _require_integration_login(login) -> None:
+    if not login.groups.filter(name=INTEGRATION_GROUP).exists():
+        raise DomainError(f"{login.username} is not an integration login.", field="username")
+
+
+def _integration_login_new(*, name: str):
+    """An unsaved login named `name` that cannot log in with a password; validated."""
+    login = get_user_model()(username=name.strip())
+    login.set_unusable_password()
+    model_validate(login)
+    return login
+
+
+def _integration_login_save(login) -> None:
+    try:
+        with transaction.atomic():  # savepoint: two creations of one name, the index decides
+            login.save()
+    except IntegrityError as exc:
+        raise DomainError(
+            f"A login named {login.username!r} already exists.", field="username"
+        ) from exc
+    login.groups.add(Group.objects.get_or_create(name=INTEGRATION_GROUP)[0])
+
+
+@transaction.atomic
+def integration_create(*, actor, name: str, note: str = "") -> tuple[Any, str]:
+    """Create an integration login (Integrations group, no password) and its API token.
+
+    Returns the login and the token's key: the only time the key is shown.
+    """
+    _require_hr_or_system(actor)
+    login = _integration_login_new(name=name)
+    _integration_login_save(login)
+    token = Token.objects.create(user=login)
+    audit_entry_create(
+        actor=actor,
+        verb="integration.create",
+        target=login,
+        after={"username": login.username, "is_active": True, "token": True},
+        note=note,
+    )
+    return login, token.key
+
+
+@transaction.atomic
+def integration_rotate(*, actor, login) -> str:
+    """Replace the login's token (the old one stops working) and reactivate the login."""
+    _require_hr_or_system(actor)
+    _require_integration_login(login)
+    had_token = Token.objects.filter(user=login).delete()[0] > 0
+    before = {"is_active": login.is_active, "token": had_token}
+    token = Token.objects.create(user=login)
+    if not login.is_active:
+        login.is_active = True
+        login.save(update_fields=["is_active"])
+    audit_entry_create(
+        actor=actor,
+        verb="integration.rotate",
+        target=login,
+        before=before,
+        after={"is_active": True, "token": True},
+        note="A new token replaced the old one.",
+    )
+    return token.key
+
+
+@transaction.atomic
+def integration_revoke(*, actor, login):
+    """Delete the login's token and deactivate it: its requests are refused from now on.
+    Revoking a revoked login changes nothing."""
+    _require_hr_or_system(actor)
+    _require_integration_login(login)
+    had_token = Token.objects.filter(user=login).delete()[0] > 0
+    if not had_token and not login.is_active:
+        return login
+    before = {"is_active": login.is_active, "token": had_token}
+    login.is_active = False
+    login.save(update_fields=["is_active"])
+    audit_entry_create(
+        actor=actor,
+        verb="integration.revoke",
+        target=login,
+        before=before,
+        after={"is_active": False, "token": False},
+    )
+    return login
+
+
+def integration_login_ensure(*, name: str, note: str):
+    """The integration login a system face acts as (e.g. signed Jira webhooks): created,
+    without a token, the first time it is needed. A revoked one is returned as it is, for
+    the caller to refuse."""
+    login = get_user_model().objects.filter(username=name).first()
+    if login is None:
+        with transaction.atomic():
+            try:
+                login = _integration_login_new(name=name)
+                _integration_login_save(login)
+            except DomainError:  # created meanwhile by a concurrent request
+                return get_user_model().objects.get(username=name)
+            audit_entry_create(
+                actor=SYSTEM,
+                verb="integration.create",
+                target=login,
+                after={"username": name, "is_active": True, "token": False},
+                note=note,
+            )
+        return login
+    _require_integration_login(login)
+    return login

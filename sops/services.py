@@ -1,7 +1,7 @@
 """Writes to documentation: create, update, review, acknowledge.
 
 The department's active Tech Lead (or HR) creates and updates its documents; the owner
-may also review. `actor=None` is the system (seed data, imports).
+may also review. Jobs and imports act as departments.actors.SYSTEM.
 """
 
 from datetime import datetime
@@ -12,7 +12,7 @@ from django.utils import timezone
 from departments.errors import Conflict, DomainError, Forbidden
 from departments.models import Department, Person
 from departments.selectors import user_person
-from departments.services import audit_entry_create, model_validate, snapshot
+from departments.services import audit_entry_create, audited_update, model_validate, snapshot
 from techleads.selectors import current_assignment
 
 from .constants import DocumentKind, DocumentStatus, ReviewOutcome
@@ -121,24 +121,18 @@ def document_update(*, actor, document: Document, **fields) -> Document:
     if "department" in fields and fields["department"] != document.department:
         _require_editor(actor, fields["department"])
     involved = fields.pop("involved_departments", None)
-    before = snapshot(document, DOCUMENT_FIELDS)
-    for name, value in fields.items():
-        setattr(document, name, value)
-    document_refresh_status(document)
-    model_validate(document, exclude=["next_review_at", "status"])
-    document.save()
+    document = audited_update(
+        actor=actor,
+        instance=document,
+        fields=fields,
+        tracked=DOCUMENT_FIELDS,
+        verb="document.update",
+        department=fields.get("department", document.department),
+        derive=document_refresh_status,
+        exclude=["next_review_at", "status"],
+    )
     if involved is not None:
         document.involved_departments.set(involved)
-    after = snapshot(document, DOCUMENT_FIELDS)
-    if after != before:
-        audit_entry_create(
-            actor=actor,
-            verb="document.update",
-            target=document,
-            before=before,
-            after=after,
-            department=document.department,
-        )
     return document
 
 
@@ -152,7 +146,7 @@ def document_review_record(
     cross-department processes); a minor one keeps the version and its acknowledgements.
     """
     document = Document.objects.select_for_update().select_related("department").get(pk=document.pk)
-    if actor is not None and not can_review_document(actor, document):
+    if not can_review_document(actor, document):
         raise Forbidden(
             "Only the document's owner, its department's Tech Lead or HR can review it."
         )

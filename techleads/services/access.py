@@ -3,7 +3,7 @@
 from departments.errors import DomainError, Forbidden
 from departments.models import Department, Person
 from departments.selectors import user_is_hr
-from departments.services import audit_entry_create, model_validate, snapshot
+from departments.services import audited_update
 
 from ..selectors import (
     can_lead_department,
@@ -12,7 +12,7 @@ from ..selectors import (
 
 
 def require_hr(actor) -> None:
-    if actor is not None and not user_is_hr(actor):
+    if not user_is_hr(actor):
         raise Forbidden("Only HR can assign, end or hand over the Tech Lead role.")
 
 
@@ -36,29 +36,19 @@ def require_active(person: Person | None, field: str) -> None:
         raise DomainError(f"{person} is no longer active.", field=field)
 
 
-def audited_update(
+def work_item_update(
     *, actor, instance, fields: dict, tracked: tuple[str, ...], verb: str, department
 ):
-    """Apply `fields`, validate, save, and audit before/after (nothing when nothing changed).
-
-    The record stays in its department: moving it would move it out of its lead's reach.
-    """
+    """departments.services.audited_update for the role's work, which stays in its
+    department: moving it would move it out of its lead's reach."""
     moved = fields.pop("department", department)
     if moved != department:
         raise DomainError(f"This stays in {department}.", field="department")
-    before = snapshot(instance, tracked)
-    for name, value in fields.items():
-        setattr(instance, name, value)
-    model_validate(instance)
-    after = snapshot(instance, tracked)
-    if after != before:
-        instance.save()
-        audit_entry_create(
-            actor=actor,
-            verb=verb,
-            target=instance,
-            before=before,
-            after=after,
-            department=department,
-        )
-    return instance
+    return audited_update(
+        actor=actor,
+        instance=instance,
+        fields=fields,
+        tracked=tracked,
+        verb=verb,
+        department=department,
+    )

@@ -19,7 +19,7 @@ from ..selectors import (
     can_lead_department,
     current_assignment,
 )
-from .access import audited_update, require_active, require_lead
+from .access import require_active, require_lead, work_item_update
 
 
 def _require_free_jira_key(jira_key: str, *, project_pk: int | None = None) -> None:
@@ -83,7 +83,7 @@ def improvement_project_update(
     if "jira_key" in fields:
         fields["jira_key"] = fields["jira_key"].strip().upper()
         _require_free_jira_key(fields["jira_key"], project_pk=project.pk)
-    return audited_update(
+    return work_item_update(
         actor=actor,
         instance=project,
         fields=fields,
@@ -153,7 +153,7 @@ def improvement_task_update(*, actor, task: ImprovementTask, **fields) -> Improv
         fields["completed_at"] = task_completed_at(
             fields["status"], task.completed_at, timezone.now()
         )
-    return audited_update(
+    return work_item_update(
         actor=actor,
         instance=task,
         fields=fields,

@@ -7,7 +7,7 @@ from departments.models import Department, Person
 from departments.services import audit_entry_create, model_validate
 
 from ..models import Incident
-from .access import audited_update, require_active, require_lead_or_manager
+from .access import require_active, require_lead_or_manager, work_item_update
 
 
 def _require_resolved_after_start(*, started_at, resolved_at) -> None:
@@ -65,7 +65,7 @@ def incident_update(*, actor, incident: Incident, **fields) -> Incident:
         started_at=fields.get("started_at", incident.started_at),
         resolved_at=fields.get("resolved_at", incident.resolved_at),
     )
-    return audited_update(
+    return work_item_update(
         actor=actor,
         instance=incident,
         fields=fields,

@@ -18,7 +18,7 @@ def successor_nominate(
     *, department: Department, person: Person, actor, readiness: str, notes: str = ""
 ) -> SuccessorCandidate:
     """Add or update a successor candidate: the department's manager or HR."""
-    if actor is not None and not can_manage_department(actor, department):
+    if not can_manage_department(actor, department):
         raise Forbidden("Only HR or the department's manager can nominate successors.")
     if person.department_id != department.pk or not person.is_active:
         raise DomainError(f"{person} is not an active member of {department}.", field="person")
@@ -51,7 +51,7 @@ def successor_nominate(
 
 @transaction.atomic
 def successor_remove(*, candidate: SuccessorCandidate, actor) -> None:
-    if actor is not None and not can_manage_department(actor, candidate.department):
+    if not can_manage_department(actor, candidate.department):
         raise Forbidden("Only HR or the department's manager can remove successor candidates.")
     before = snapshot(candidate, SUCCESSOR_FIELDS)
     audit_entry_create(

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from departments.actors import SYSTEM
 from departments.errors import InvalidRows
 from departments.forms import NEW_PERSON_FIELDS, PERSON_ROW_FIELDS, PersonCsvRowForm
 from departments.services import people_upsert
@@ -38,7 +39,11 @@ class Command(BaseCommand):
         self.stdout.write(f"Validating {len(rows)} rows…")
         try:
             result = people_upsert(
-                actor=None, rows=rows, row_numbers=lines, row_noun="line", row_form=PersonCsvRowForm
+                actor=SYSTEM,
+                rows=rows,
+                row_numbers=lines,
+                row_noun="line",
+                row_form=PersonCsvRowForm,
             )
         except InvalidRows as exc:
             by_line = dict(zip(lines, rows, strict=True))
