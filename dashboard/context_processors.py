@@ -1,0 +1,33 @@
+"""What every page's template may ask about its viewer."""
+
+from django.utils.functional import SimpleLazyObject
+
+from departments.selectors import user_is_hr
+from techleads.selectors import departments_visible_to
+
+
+class EveryDepartment:
+    """HR opens every department's page: no query is needed to say so."""
+
+    def __contains__(self, pk) -> bool:
+        return True
+
+
+def visible_departments(request) -> dict:
+    """`visible_department_ids`: the departments whose page opens for the viewer.
+
+    A department's page is a 404 outside the viewer's scope, yet other departments'
+    documents, processes and sessions are listed to everyone: a page links a department's
+    name only when `department.pk in visible_department_ids`
+    (templates/dashboard/includes/department_link.html), else shows it as text. Lazy:
+    read at the first department a page shows, once per request, in one query (none for
+    HR); a page that shows none reads nothing.
+    """
+
+    def ids():
+        user = request.user
+        if user_is_hr(user):
+            return EveryDepartment()
+        return frozenset(departments_visible_to(user).values_list("pk", flat=True))
+
+    return {"visible_department_ids": SimpleLazyObject(ids)}
