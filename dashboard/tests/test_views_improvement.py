@@ -275,7 +275,7 @@ def test_the_page_filters_by_department_status_and_overdue(client, org, work):
 @pytest.mark.parametrize(
     ("query", "error"),
     [
-        ({"department": "abc"}, "Enter a whole number."),
+        ({"department": "abc"}, "No department with id or slug"),
         ({"status": "nonsense"}, "Select a valid choice. nonsense is not one of"),
     ],
 )

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from departments.api.fields import DepartmentRefField
 from departments.models import LADDER_VALIDATORS, Person, Track
 
 MAX_LADDER = LADDER_VALIDATORS[1].limit_value
@@ -18,6 +19,7 @@ class OptionalURLField(serializers.URLField):
 
 
 class PersonSerializer(serializers.ModelSerializer):
+    department = DepartmentRefField(allow_null=True, required=False)
     level = serializers.IntegerField(min_value=1, max_value=MAX_LADDER)
     step = serializers.IntegerField(min_value=1, max_value=MAX_LADDER, required=False)
     track = serializers.ChoiceField(choices=Track.choices)

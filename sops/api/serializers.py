@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
+from departments.api.fields import DepartmentRefField
 from departments.api.serializers import OptionalURLField
-from departments.models import Department
 from sops.constants import MAX_REVIEW_INTERVAL_DAYS, DocumentKind, ReviewOutcome
 from sops.models import Document, DocumentReview, ProcessAcknowledgement
 
@@ -15,9 +15,8 @@ class DocumentSerializer(serializers.ModelSerializer):
         required=False,
         help_text="Default: the department's policy for the kind, else the kind's default.",
     )
-    involved_departments = serializers.PrimaryKeyRelatedField(
-        queryset=Department.objects.all(), many=True, required=False
-    )
+    department = DepartmentRefField()
+    involved_departments = DepartmentRefField(many=True, required=False)
 
     class Meta:
         model = Document

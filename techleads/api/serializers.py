@@ -2,6 +2,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from departments.api.fields import DepartmentRefField
 from departments.api.serializers import OptionalURLField, PersonSerializer
 from departments.models import Department, Person
 from techleads.constants import Readiness, SessionStatus, Severity, TaskStatus
@@ -34,6 +35,7 @@ class DepartmentSerializer(serializers.ModelSerializer):
     (as the departments/ endpoints do) and, for a plain department, looks it up (one
     query)."""
 
+    parent = DepartmentRefField(allow_null=True, required=False)
     tech_lead = serializers.SerializerMethodField()
     knowledge_hub_url = OptionalURLField()
 
@@ -109,7 +111,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
 
 class AssignInputSerializer(serializers.Serializer):
-    department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all())
+    department = DepartmentRefField()
     person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
     reason = serializers.CharField(max_length=5000)
     override_reason = serializers.CharField(max_length=5000, required=False, allow_blank=True)
@@ -131,6 +133,7 @@ class SuccessorSerializer(serializers.ModelSerializer):
     """`department` and `person` name the nomination: set on create, fixed afterwards (an
     update changes readiness and notes; another person is another nomination)."""
 
+    department = DepartmentRefField(help_text="Fixed once nominated.")
     readiness = serializers.ChoiceField(choices=Readiness.choices)
 
     class Meta:
@@ -138,7 +141,6 @@ class SuccessorSerializer(serializers.ModelSerializer):
         fields = ["id", "department", "person", "readiness", "notes", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
         extra_kwargs = {
-            "department": {"help_text": "Fixed once nominated."},
             "person": {"help_text": "Fixed once nominated: nominate another person instead."},
         }
         validators = []  # the service upserts (department, person)
@@ -215,6 +217,7 @@ class TechSessionInviteSerializer(serializers.ModelSerializer):
 class TechSessionSerializer(serializers.ModelSerializer):
     """Created by tech_session_schedule (with `invitees` and `mandatory` person ids)."""
 
+    department = DepartmentRefField()
     status = serializers.ChoiceField(choices=SessionStatus.choices, read_only=True)
     link = OptionalURLField(help_text="Recording or slides.")
     invites = TechSessionInviteSerializer(many=True, read_only=True)
@@ -263,6 +266,7 @@ class TechSessionRecordSerializer(serializers.Serializer):
 
 
 class ImprovementProjectSerializer(serializers.ModelSerializer):
+    department = DepartmentRefField()
     open_tasks = serializers.IntegerField(read_only=True)
     overdue_tasks = serializers.IntegerField(read_only=True)
     done_tasks = serializers.IntegerField(read_only=True)
@@ -336,6 +340,7 @@ class CapacityQuerySerializer(serializers.Serializer):
 
 
 class IncidentSerializer(serializers.ModelSerializer):
+    department = DepartmentRefField()
     severity = serializers.ChoiceField(choices=Severity.choices)
     postmortem_url = OptionalURLField()
     is_open = serializers.SerializerMethodField()
