@@ -175,7 +175,7 @@ def test_demo_prints_progress_logins_and_a_summary(demo):
     assert lead.person.tech_lead_assignments.get(ended_at=None).department.slug == "platform"
 
 
-def test_running_twice_duplicates_nothing(demo):
+def test_running_twice_adds_nothing(demo):
     before = snapshot()
     call_command("seed_demo", password="another-password")
     assert snapshot() == before
