@@ -429,7 +429,7 @@ class DemoBuilder:
             ]
         for index, (document, (*_, age, _)) in enumerate(zip(documents, drafts, strict=True)):
             if document is documents[-1] and age <= RETIRED:
-                continue  # retired before its review would have been due
+                continue  # retired before that day, so no later review
             outcome = ReviewOutcome.UPDATED if index % 3 == 0 else ReviewOutcome.CONFIRMED
             self.review(document, self.day(age, hour=9 + index % 7), outcome)
         self.review(documents[-1], self.day(RETIRED), ReviewOutcome.RETIRED)
