@@ -4,13 +4,13 @@ Departments and people are registered in techleads/admin.py: their admin pages s
 Tech Lead role (eligibility, history), which this app may not import.
 """
 
-from django.contrib import admin
-from django.db import transaction
+from django.contrib import admin, messages
 
 from .errors import DomainError
 from .forms import add_domain_error
-from .models import AuditEntry
+from .models import AuditEntry, IntegrationLogin
 from .selectors import user_is_hr
+from .services import integration_create, integration_revoke, integration_rotate
 
 
 class HRAdminMixin:
@@ -32,11 +32,21 @@ class HRAdminMixin:
         return False  # history and the audit trail are never deleted
 
 
-class ServiceAdminMixin(HRAdminMixin):
-    """Saves go through a service; a DomainError becomes a form error, nothing is written.
+class ServiceRefused(Exception):
+    """A service refused the admin's save; carries the DomainError to show on the form."""
 
-    The service runs after Django's own form validation, inside a savepoint, so a refused
-    change leaves no trace and the admin re-displays the form with the reason.
+    def __init__(self, error: DomainError):
+        super().__init__(error.message)
+        self.error = error
+
+
+class ServiceAdminMixin(HRAdminMixin):
+    """Saves go through a service; a refusal becomes a form error and nothing is written.
+
+    Validation only validates: the service runs in save_model, after Django's form and
+    inline validation, inside changeform_view's transaction. A refusal raises out of that
+    transaction (rolling back whatever the save began), and the form is rendered again
+    with the service's reason as its validation error.
     """
 
     def service_save(self, request, instance, form, change):
@@ -44,25 +54,32 @@ class ServiceAdminMixin(HRAdminMixin):
 
     def get_form(self, request, obj=None, **kwargs):
         base = super().get_form(request, obj, **kwargs)
-        model_admin = self
 
         class ServiceForm(base):
             def _post_clean(self):
                 super()._post_clean()
-                if self.errors:
-                    return
-                try:
-                    with transaction.atomic():
-                        self.instance = model_admin.service_save(
-                            request, self.instance, self, obj is not None
-                        )
-                except DomainError as exc:
-                    add_domain_error(self, exc)
+                refusal = getattr(request, "_service_refusal", None)
+                if refusal is not None:
+                    add_domain_error(self, refusal)
 
         return ServiceForm
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ServiceRefused as refused:
+            request._service_refusal = refused.error
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
-        """Saved by the service during validation."""
+        try:
+            saved = self.service_save(request, obj, form, change)
+        except DomainError as exc:
+            raise ServiceRefused(exc) from exc
+        # The admin goes on with `obj` (its change message, its redirect): make it the row
+        # the service saved, which a create service builds itself.
+        obj.__dict__.update(saved.__dict__)
+        form.instance = obj
 
     def save_related(self, request, form, formsets, change):
         # Not form.save_m2m(): the service saved the relations with the object.
@@ -115,3 +132,62 @@ class AuditEntryAdmin(HRAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(IntegrationLogin)
+class IntegrationLoginAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    """HR creates the logins integrations push data with (Jira, an HRIS sync): the token is
+    shown once, in a message; rotate replaces it, revoke deletes it and stops the login.
+    Nothing is edited or deleted here: each change is an audited service call."""
+
+    list_display = ["username", "is_active", "token_created", "last_login", "date_joined"]
+    list_filter = ["is_active"]
+    search_fields = ["username"]
+    list_select_related = ["auth_token"]
+    actions = ["rotate", "revoke"]
+    ordering = ["username"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["username"]
+        return ["username", "is_active", "token_created", "last_login", "date_joined"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.get_fields(request, obj)
+
+    @admin.display(description="Token created")
+    def token_created(self, login):
+        token = getattr(login, "auth_token", None)
+        return token.created if token else "No token (revoked)"
+
+    def service_save(self, request, instance, form, change):
+        if change:
+            return instance  # nothing is edited here; see the actions
+        login, key = integration_create(actor=request.user, name=form.cleaned_data["username"])
+        login = IntegrationLogin.objects.get(pk=login.pk)
+        login.new_token = key
+        return login
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if getattr(obj, "new_token", None):
+            self._show_token(request, obj, obj.new_token)
+
+    def _show_token(self, request, login, key: str) -> None:
+        self.message_user(
+            request,
+            f"The token of {login.username}, shown only this once (copy it now): {key}. "
+            f"Send it as `Authorization: Token {key}`.",
+            level=messages.WARNING,
+        )
+
+    @admin.action(description="Rotate: give a new token (the old one stops working)")
+    def rotate(self, request, queryset):
+        for login in queryset:
+            self._show_token(request, login, integration_rotate(actor=request.user, login=login))
+
+    @admin.action(description="Revoke: delete the token and deactivate the login")
+    def revoke(self, request, queryset):
+        for login in queryset:
+            integration_revoke(actor=request.user, login=login)
+        self.message_user(request, f"{len(queryset)} login(s) revoked.")
