@@ -1,9 +1,13 @@
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import UserManager
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+
+from .constants import INTEGRATION_GROUP
 
 # Levels and steps are small positive numbers; the upper bound keeps nonsense out of HRIS syncs.
 LADDER_VALIDATORS = [MinValueValidator(1), MaxValueValidator(20)]
@@ -162,3 +166,19 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.verb} {self.target_repr}"
+
+
+class IntegrationLoginManager(UserManager):
+    def get_queryset(self):
+        return super().get_queryset().filter(groups__name=INTEGRATION_GROUP)
+
+
+class IntegrationLogin(get_user_model()):
+    """A login of an integration (Jira, an HRIS sync): a member of the Integrations group
+    with an API token and no password. HR creates and revokes them in the admin."""
+
+    objects = IntegrationLoginManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = "integration login"
