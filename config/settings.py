@@ -220,6 +220,8 @@ HEALTH_SCORE_WEIGHTS = {
     "tech_sessions": env_int("HEALTH_WEIGHT_TECH_SESSIONS", 1),
 }
 TECH_SESSIONS_PER_QUARTER = env_int("TECH_SESSIONS_PER_QUARTER", 3)
+# Jira Cloud admin webhooks sign the body with this secret (X-Hub-Signature); empty: off.
+JIRA_WEBHOOK_SECRET = env("JIRA_WEBHOOK_SECRET")
 
 # Request limits (README, API): body size in bytes (Django's setting; under /api/ a larger
 # body is a 413) and how deep JSON bodies may nest (deeper is a 400).

@@ -3,10 +3,13 @@
 The SQL twin is techleads.selectors.people_with_eligibility; the tests feed both the same cases.
 """
 
+import hashlib
+import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
+from urllib.parse import quote, urlsplit
 
 from departments.models import Track
 
@@ -179,6 +182,10 @@ JIRA_STATUS_NAME = {
     "cancelled": "cancelled",
     "won't do": "cancelled",
 }
+# A done issue whose resolution is another one ("Won't Do", "Duplicate", "Cannot
+# Reproduce") was dropped, not done. Jira Cloud's "Done" and Server's "Fixed" are done.
+JIRA_DONE_RESOLUTIONS = {"done", "fixed", "resolved", "complete", "completed"}
+JIRA_ISSUE_DELETED = "jira:issue_deleted"
 
 
 class JiraPayloadError(ValueError):
@@ -187,11 +194,34 @@ class JiraPayloadError(ValueError):
         self.errors = errors
 
 
+def jira_signature_valid(*, secret: str, body: bytes, header: str) -> bool:
+    """Whether `header` (X-Hub-Signature: `sha256=<hex>`) is the HMAC-SHA256 of the raw
+    `body` with `secret`, as Jira Cloud's admin webhooks sign it. Constant-time."""
+    algorithm, _, digest = header.partition("=")
+    if not secret or algorithm.strip().lower() != "sha256" or not digest:
+        return False
+    expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected.encode(), digest.strip().lower().encode())
+
+
+def jira_deleted_issue_key(payload: object) -> str | None:
+    """The issue key of a `jira:issue_deleted` webhook, or None for any other payload."""
+    if not isinstance(payload, dict) or payload.get("webhookEvent") != JIRA_ISSUE_DELETED:
+        return None
+    issue = payload.get("issue")
+    key = issue.get("key") if isinstance(issue, dict) else None
+    if not _is_issue_key(key):
+        raise JiraPayloadError({"issue.key": ["Expected an issue key such as PROJ-123."]})
+    return key
+
+
 def jira_issue_fields(payload: object) -> dict:
     """The task fields of a Jira issue payload (a webhook body or a REST issue).
 
     Returns issue_key, project_key, title, status, due_date (ISO string or None),
-    assignee_email (or None) and url; raises JiraPayloadError with field messages.
+    assignee_account_id and assignee_email (either may be None; both are None without an
+    assignee) and url (the issue's browse URL, or ""); raises JiraPayloadError with field
+    messages.
     """
     issue = payload.get("issue", payload) if isinstance(payload, dict) else None
     if not isinstance(issue, dict):
@@ -201,7 +231,7 @@ def jira_issue_fields(payload: object) -> dict:
     if not isinstance(fields, dict):
         raise JiraPayloadError({"issue.fields": ["Expected the issue's fields object."]})
     key = issue.get("key")
-    if not isinstance(key, str) or "-" not in key or len(key) > 64:
+    if not _is_issue_key(key):
         errors["issue.key"] = ["Expected an issue key such as PROJ-123."]
     project = fields.get("project")
     project_key = project.get("key") if isinstance(project, dict) else None
@@ -210,39 +240,77 @@ def jira_issue_fields(payload: object) -> dict:
     summary = fields.get("summary")
     if not isinstance(summary, str) or not summary.strip():
         errors["issue.fields.summary"] = ["Expected a non-empty summary."]
-    status = _jira_status(fields.get("status"))
+    status = _jira_status(fields.get("status"), fields.get("resolution"))
     if status is None:
         errors["issue.fields.status"] = ["Unknown status: expected a Jira status object."]
     due = fields.get("duedate")
     if due is not None and not (isinstance(due, str) and _is_iso_date(due)):
         errors["issue.fields.duedate"] = ["Expected a date as YYYY-MM-DD, or null."]
     assignee = fields.get("assignee")
-    email = assignee.get("emailAddress") if isinstance(assignee, dict) else None
-    if assignee is not None and not isinstance(email, str):
-        errors["issue.fields.assignee"] = ["Expected an assignee with an emailAddress, or null."]
+    account_id = email = None
+    if isinstance(assignee, dict):
+        account_id = _text(assignee.get("accountId"))
+        email = _text(assignee.get("emailAddress"))
+    if assignee is not None and not (account_id or email):
+        errors["issue.fields.assignee"] = [
+            "Expected an assignee with an accountId or an emailAddress, or null."
+        ]
     if errors:
         raise JiraPayloadError(errors)
-    url = issue.get("self") if isinstance(issue.get("self"), str) else ""
     return {
         "issue_key": key,
         "project_key": project_key,
         "title": summary.strip()[:300],
         "status": status,
         "due_date": due,
-        "assignee_email": email.strip().lower() if email else None,
-        "url": url[:500],
+        "assignee_account_id": account_id,
+        "assignee_email": email.lower() if email else None,
+        "url": jira_browse_url(issue.get("self"), key),
     }
 
 
-def _jira_status(status: object) -> str | None:
+def jira_browse_url(rest_url: object, key: str) -> str:
+    """The page of issue `key` on the site of its REST URL (the issue's `self`):
+    https://acme.atlassian.net/rest/api/2/issue/10001 -> https://acme.atlassian.net/browse/KEY,
+    keeping a Jira Server's context path (https://host/jira/rest/... -> https://host/jira/browse/KEY).
+    """
+    if not isinstance(rest_url, str):
+        return ""
+    parts = urlsplit(rest_url)
+    host = parts.netloc.rpartition("@")[2]  # never carry credentials along
+    if parts.scheme not in ("http", "https") or not host:
+        return ""
+    context = parts.path.split("/rest/", 1)[0] if "/rest/" in parts.path else ""
+    url = f"{parts.scheme}://{host}{context}/browse/{quote(key)}"
+    return url if len(url) <= 500 else ""
+
+
+def _text(value: object) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _is_issue_key(key: object) -> bool:
+    return isinstance(key, str) and "-" in key and len(key) <= 64
+
+
+def _jira_status(status: object, resolution: object = None) -> str | None:
     if not isinstance(status, dict):
         return None
     category = status.get("statusCategory")
     key = category.get("key") if isinstance(category, dict) else None
-    if isinstance(key, str) and key in JIRA_STATUS_CATEGORY:
-        return JIRA_STATUS_CATEGORY[key]
     name = status.get("name")
-    return JIRA_STATUS_NAME.get(name.strip().lower()) if isinstance(name, str) else None
+    if isinstance(key, str) and key in JIRA_STATUS_CATEGORY:
+        mapped = JIRA_STATUS_CATEGORY[key]
+    else:
+        mapped = JIRA_STATUS_NAME.get(name.strip().lower()) if isinstance(name, str) else None
+    resolved_as = resolution.get("name") if isinstance(resolution, dict) else None
+    if (
+        mapped == "done"
+        and isinstance(resolved_as, str)
+        and resolved_as.strip().lower() not in JIRA_DONE_RESOLUTIONS
+    ):
+        return "cancelled"
+    return mapped
 
 
 def _is_iso_date(value: str) -> bool:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import mixins, status
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -38,6 +39,7 @@ from techleads.services import (
     tech_session_schedule,
 )
 
+from .authentication import JIRA_SIGNATURE, JiraWebhookSignatureAuthentication
 from .serializers import (
     AllocationSerializer,
     ImprovementProjectSerializer,
@@ -172,13 +174,16 @@ class ImprovementTaskViewSet(ReadCreateUpdate):
         },
         examples=[
             OpenApiExample(
-                "Jira webhook",
+                "Jira Cloud webhook",
                 request_only=True,
                 value={
+                    "timestamp": 1764348011421,
                     "webhookEvent": "jira:issue_updated",
+                    "issue_event_type_name": "issue_generic",
                     "issue": {
+                        "id": "10007",
                         "key": "PLAT-7",
-                        "self": "https://jira.example.com/rest/api/2/issue/10007",
+                        "self": "https://your-domain.atlassian.net/rest/api/2/issue/10007",
                         "fields": {
                             "summary": "Automate the release checklist",
                             "project": {"key": "PLAT"},
@@ -186,8 +191,12 @@ class ImprovementTaskViewSet(ReadCreateUpdate):
                                 "name": "In Progress",
                                 "statusCategory": {"key": "indeterminate"},
                             },
+                            "resolution": None,
                             "duedate": "2026-12-15",
-                            "assignee": {"emailAddress": "ian@example.com"},
+                            "assignee": {
+                                "accountId": "5b10a2844c20165700ede21g",
+                                "emailAddress": "ian@example.com",
+                            },
                         },
                     },
                 },
@@ -196,16 +205,35 @@ class ImprovementTaskViewSet(ReadCreateUpdate):
         description=(
             "Upsert a task from a Jira issue payload (a webhook body or a REST issue), by "
             "issue key. Redelivering the same payload changes nothing (`unchanged`); an "
-            "unknown project key or assignee is a 400 naming the field. Needs the token of "
-            "an integration login (group Integrations) or HR."
+            "unknown project key or assignee is a 400 naming the field. The assignee is "
+            "matched by `accountId` (a person's `jira_account_id`), then by email. "
+            "`jira:issue_deleted` cancels the task (`ignored`, with a null task, when no "
+            "task has the key); a done issue resolved as anything but done (`Won't Do`) is "
+            "`cancelled`; `jira_url` is the issue's browse URL. Needs the token of an "
+            "integration login (group Integrations) or HR, or, as Jira Cloud's admin "
+            "webhooks send it, `X-Hub-Signature: sha256=<hex HMAC-SHA256 of the raw body "
+            "with JIRA_WEBHOOK_SECRET>`."
         ),
     )
-    @action(detail=False, methods=["post"], permission_classes=[IsIntegrationOrHR])
+    @action(
+        detail=False,
+        methods=["post"],
+        permission_classes=[IsIntegrationOrHR],
+        authentication_classes=[
+            TokenAuthentication,
+            JiraWebhookSignatureAuthentication,
+            SessionAuthentication,
+        ],
+    )
     def jira(self, request):
-        result = improvement_task_upsert_from_jira(actor=request.user, payload=request.data)
+        result = improvement_task_upsert_from_jira(
+            actor=request.user,
+            payload=request.data,
+            via=JIRA_SIGNATURE if request.auth == JIRA_SIGNATURE else "",
+        )
         code = status.HTTP_201_CREATED if result.outcome == "created" else status.HTTP_200_OK
-        body = {"outcome": result.outcome, "task": ImprovementTaskSerializer(result.task).data}
-        return Response(body, status=code)
+        task = ImprovementTaskSerializer(result.task).data if result.task else None
+        return Response({"outcome": result.outcome, "task": task}, status=code)
 
 
 class AllocationViewSet(

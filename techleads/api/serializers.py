@@ -201,8 +201,8 @@ class ImprovementTaskSerializer(serializers.ModelSerializer):
 
 
 class JiraSyncResultSerializer(serializers.Serializer):
-    outcome = serializers.ChoiceField(choices=["created", "updated", "unchanged"])
-    task = ImprovementTaskSerializer()
+    outcome = serializers.ChoiceField(choices=["created", "updated", "unchanged", "ignored"])
+    task = ImprovementTaskSerializer(allow_null=True)
 
 
 class TechSessionInviteSerializer(serializers.ModelSerializer):
