@@ -5,7 +5,6 @@ Tech Lead role (eligibility, history), which this app may not import.
 """
 
 from django.contrib import admin, messages
-from django.db import transaction
 
 from .errors import DomainError
 from .forms import add_domain_error
@@ -33,11 +32,21 @@ class HRAdminMixin:
         return False  # history and the audit trail are never deleted
 
 
-class ServiceAdminMixin(HRAdminMixin):
-    """Saves go through a service; a DomainError becomes a form error, nothing is written.
+class ServiceRefused(Exception):
+    """A service refused the admin's save; carries the DomainError to show on the form."""
 
-    The service runs after Django's own form validation, inside a savepoint, so a refused
-    change leaves no trace and the admin re-displays the form with the reason.
+    def __init__(self, error: DomainError):
+        super().__init__(error.message)
+        self.error = error
+
+
+class ServiceAdminMixin(HRAdminMixin):
+    """Saves go through a service; a refusal becomes a form error and nothing is written.
+
+    Validation only validates: the service runs in save_model, after Django's form and
+    inline validation, inside changeform_view's transaction. A refusal raises out of that
+    transaction (rolling back whatever the save began), and the form is rendered again
+    with the service's reason as its validation error.
     """
 
     def service_save(self, request, instance, form, change):
@@ -45,25 +54,32 @@ class ServiceAdminMixin(HRAdminMixin):
 
     def get_form(self, request, obj=None, **kwargs):
         base = super().get_form(request, obj, **kwargs)
-        model_admin = self
 
         class ServiceForm(base):
             def _post_clean(self):
                 super()._post_clean()
-                if self.errors:
-                    return
-                try:
-                    with transaction.atomic():
-                        self.instance = model_admin.service_save(
-                            request, self.instance, self, obj is not None
-                        )
-                except DomainError as exc:
-                    add_domain_error(self, exc)
+                refusal = getattr(request, "_service_refusal", None)
+                if refusal is not None:
+                    add_domain_error(self, refusal)
 
         return ServiceForm
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ServiceRefused as refused:
+            request._service_refusal = refused.error
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
-        """Saved by the service during validation."""
+        try:
+            saved = self.service_save(request, obj, form, change)
+        except DomainError as exc:
+            raise ServiceRefused(exc) from exc
+        # The admin goes on with `obj` (its change message, its redirect): make it the row
+        # the service saved, which a create service builds itself.
+        obj.__dict__.update(saved.__dict__)
+        form.instance = obj
 
     def save_related(self, request, form, formsets, change):
         # Not form.save_m2m(): the service saved the relations with the object.
