@@ -98,6 +98,30 @@ def require_hr(actor, what: str) -> None:
         raise Forbidden(f"Only HR can {what}.")
 
 
+def audited_create(
+    *,
+    actor,
+    instance: models.Model,
+    verb: str,
+    department,
+    tracked: tuple[str, ...] = (),
+    after: dict | None = None,
+    exclude: list[str] | None = None,
+):
+    """Validate, save and audit a new row (`after`: its `tracked` fields, unless given):
+    every create service's last step, in the service's transaction."""
+    model_validate(instance, exclude=exclude)
+    instance.save()
+    audit_entry_create(
+        actor=actor,
+        verb=verb,
+        target=instance,
+        after=after if after is not None else snapshot(instance, tracked),
+        department=department,
+    )
+    return instance
+
+
 def audited_update(
     *,
     actor,
@@ -142,16 +166,13 @@ def _refuse_own_record(*, actor, person: Person) -> None:
 def department_create(*, actor, **fields) -> Department:
     require_hr(actor, "create departments")
     department = Department(**fields)
-    model_validate(department)
-    department.save()
-    audit_entry_create(
+    return audited_create(
         actor=actor,
+        instance=department,
         verb="department.create",
-        target=department,
-        after=snapshot(department, DEPARTMENT_FIELDS),
+        tracked=DEPARTMENT_FIELDS,
         department=department,
     )
-    return department
 
 
 @transaction.atomic
@@ -175,16 +196,13 @@ def department_update(*, actor, department: Department, **fields) -> Department:
 def person_create(*, actor, **fields) -> Person:
     require_hr(actor, "add people")
     person = Person(**fields)
-    model_validate(person)
-    person.save()
-    audit_entry_create(
+    return audited_create(
         actor=actor,
+        instance=person,
         verb="person.create",
-        target=person,
-        after=snapshot(person, PERSON_FIELDS),
+        tracked=PERSON_FIELDS,
         department=person.department,
     )
-    return person
 
 
 @transaction.atomic

@@ -12,7 +12,12 @@ from django.utils import timezone
 from departments.errors import Conflict, DomainError, Forbidden
 from departments.models import Department, Person
 from departments.selectors import user_person
-from departments.services import audit_entry_create, audited_update, model_validate, snapshot
+from departments.services import (
+    audit_entry_create,
+    audited_create,
+    audited_update,
+    snapshot,
+)
 from techleads.selectors import current_assignment
 
 from .constants import DocumentKind, DocumentStatus, ReviewOutcome
@@ -99,17 +104,16 @@ def document_create(
         last_reviewed_at=timezone.now() if last_reviewed_at is _UNSET else last_reviewed_at,
     )
     document_refresh_status(document)
-    model_validate(document, exclude=["next_review_at", "status"])
-    document.save()
+    audited_create(
+        actor=actor,
+        instance=document,
+        verb="document.create",
+        tracked=DOCUMENT_FIELDS,
+        department=department,
+        exclude=["next_review_at", "status"],
+    )
     if involved_departments:
         document.involved_departments.set(involved_departments)
-    audit_entry_create(
-        actor=actor,
-        verb="document.create",
-        target=document,
-        after=snapshot(document, DOCUMENT_FIELDS),
-        department=department,
-    )
     return document
 
 

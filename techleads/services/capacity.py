@@ -4,7 +4,7 @@ from django.db import transaction
 
 from departments.errors import DomainError
 from departments.models import Person
-from departments.services import audit_entry_create, model_validate
+from departments.services import audit_entry_create, audited_create
 
 from ..models import (
     Allocation,
@@ -49,16 +49,13 @@ def allocation_set(
         period_end=period_end,
     )
     _require_period_order(period_start=period_start, period_end=period_end)
-    model_validate(allocation)
-    allocation.save()
-    audit_entry_create(
+    return audited_create(
         actor=actor,
+        instance=allocation,
         verb="allocation.set",
-        target=allocation,
         after={"percent": percent, "project": project.pk if project else None, "duty": duty},
         department=person.department,
     )
-    return allocation
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from django.utils import timezone
 from departments.errors import DomainError, Forbidden
 from departments.models import Department, Person
 from departments.selectors import user_person
-from departments.services import audit_entry_create, model_validate, snapshot
+from departments.services import audited_create
 
 from ..constants import TaskStatus
 from ..models import (
@@ -57,20 +57,17 @@ def improvement_project_create(
         is_active=is_active,
     )
     _require_free_jira_key(project.jira_key)
-    model_validate(project)
     try:
         with transaction.atomic():  # savepoint: two creates with one key, the index decides
-            project.save()
+            return audited_create(
+                actor=actor,
+                instance=project,
+                verb="project.create",
+                tracked=PROJECT_FIELDS,
+                department=department,
+            )
     except IntegrityError as exc:
         raise DomainError("Another project already uses this Jira key.", field="jira_key") from exc
-    audit_entry_create(
-        actor=actor,
-        verb="project.create",
-        target=project,
-        after=snapshot(project, PROJECT_FIELDS),
-        department=department,
-    )
-    return project
 
 
 @transaction.atomic
@@ -123,16 +120,14 @@ def improvement_task_create(
         status=status,
         completed_at=task_completed_at(status, None, timezone.now()),
     )
-    model_validate(task, exclude=["jira_issue_key"])
-    task.save()
-    audit_entry_create(
+    return audited_create(
         actor=actor,
+        instance=task,
         verb="task.create",
-        target=task,
-        after=snapshot(task, TASK_FIELDS),
+        tracked=TASK_FIELDS,
         department=project.department,
+        exclude=["jira_issue_key"],
     )
-    return task
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ from django.db import transaction
 
 from departments.errors import DomainError
 from departments.models import Department, Person
-from departments.services import audit_entry_create, model_validate
+from departments.services import audited_create
 
 from ..models import Incident
 from .access import require_active, require_lead_or_manager, work_item_update
@@ -40,16 +40,13 @@ def incident_record(
         postmortem_url=postmortem_url,
     )
     _require_resolved_after_start(started_at=started_at, resolved_at=resolved_at)
-    model_validate(incident)
-    incident.save()
-    audit_entry_create(
+    return audited_create(
         actor=actor,
+        instance=incident,
         verb="incident.record",
-        target=incident,
         after={"severity": severity, "started_at": started_at.isoformat()},
         department=department,
     )
-    return incident
 
 
 INCIDENT_FIELDS = ("title", "severity", "started_at", "resolved_at", "handled_by", "postmortem_url")
