@@ -4,43 +4,17 @@ from django.http import JsonResponse
 from django.urls import path
 
 from config.urls import urlpatterns as product_urls
+from departments.constants import DEPARTMENT_FIELDS, PERSON_FIELDS
 from departments.models import Department, Person
+from sops.constants import DOCUMENT_DERIVED_FIELDS, DOCUMENT_EDIT_FIELDS
 from sops.models import Document
 
+# The API's own fields (the concrete ones: a bare view reads columns, not relations), so
+# the baseline returns the same rows as the endpoint it is compared with.
 FIELDS = {
-    "people": (
-        Person,
-        [
-            "id",
-            "employee_id",
-            "full_name",
-            "email",
-            "department",
-            "track",
-            "level",
-            "step",
-            "is_active",
-        ],
-    ),
-    "departments": (
-        Department,
-        ["id", "name", "slug", "manager", "parent", "confluence_space", "knowledge_hub_url"],
-    ),
-    "sops": (
-        Document,
-        [
-            "id",
-            "title",
-            "kind",
-            "department",
-            "owner",
-            "url",
-            "review_interval_days",
-            "last_reviewed_at",
-            "next_review_at",
-            "status",
-        ],
-    ),
+    "people": (Person, ["id", *PERSON_FIELDS]),
+    "departments": (Department, ["id", *DEPARTMENT_FIELDS]),
+    "sops": (Document, ["id", *DOCUMENT_EDIT_FIELDS, *DOCUMENT_DERIVED_FIELDS]),
 }
 
 

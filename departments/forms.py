@@ -50,7 +50,7 @@ class TrackField(forms.CharField):
 class DepartmentRefField(forms.Field):
     """A department by its id or its slug (a slug is tried first: slugs may be digits)."""
 
-    default_error_messages = {"invalid": "Unknown department: expected a department's id or slug."}
+    default_error_messages = {"invalid": "No department with this id or slug."}
 
     def __init__(self, *, departments: dict[str | int, Department] | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -119,17 +119,6 @@ class PersonCsvRowForm(PersonRowForm):
 PERSON_ROW_FIELDS = tuple(PersonRowForm.base_fields)
 # What a new person cannot do without (the model has no default for them).
 NEW_PERSON_FIELDS = ("full_name", "track", "level")
-# The fields an HRIS row owns; everything else on Person (the login link) stays as it is.
-PERSON_SYNC_FIELDS = (
-    "full_name",
-    "email",
-    "jira_account_id",
-    "department",
-    "track",
-    "level",
-    "step",
-    "is_active",
-)
 
 
 def add_domain_error(form: forms.Form, exc: DomainError) -> None:

@@ -14,25 +14,14 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from .actors import SYSTEM
-from .constants import INTEGRATION_GROUP
+from .constants import DEPARTMENT_FIELDS, INTEGRATION_GROUP, PERSON_FIELDS, PERSON_SYNC_FIELDS
 from .errors import Conflict, DomainError, Forbidden, InvalidRows
-from .forms import NEW_PERSON_FIELDS, PERSON_SYNC_FIELDS, PersonRowForm, department_refs
+from .forms import NEW_PERSON_FIELDS, PersonRowForm, department_refs
 from .models import AuditEntry, Department, Person
 from .selectors import user_is_hr, user_person
 
-DEPARTMENT_FIELDS = ("name", "slug", "parent", "manager", "confluence_space", "knowledge_hub_url")
-PERSON_FIELDS = (
-    "employee_id",
-    "full_name",
-    "email",
-    "department",
-    "track",
-    "level",
-    "step",
-    "is_active",
-    "user",
-    "jira_account_id",
-)
+# The audit trail also records the login link.
+PERSON_AUDIT_FIELDS = (*PERSON_FIELDS, "user")
 # Unique per person when set: moved between people in one sync, they are cleared first.
 UNIQUE_SYNC_FIELDS = ("email", "jira_account_id")
 
@@ -200,7 +189,7 @@ def person_create(*, actor, **fields) -> Person:
         actor=actor,
         instance=person,
         verb="person.create",
-        tracked=PERSON_FIELDS,
+        tracked=PERSON_AUDIT_FIELDS,
         department=person.department,
     )
 
@@ -214,7 +203,7 @@ def person_update(*, actor, person: Person, **fields) -> Person:
         actor=actor,
         instance=person,
         fields=fields,
-        tracked=PERSON_FIELDS,
+        tracked=PERSON_AUDIT_FIELDS,
         verb="person.update",
         department=fields.get("department", person.department),
     )
@@ -359,10 +348,10 @@ def people_upsert(
         if person is None:
             to_create.append(Person(employee_id=row["employee_id"], **_sync_values(row)))
             continue
-        before = snapshot(person, PERSON_FIELDS)
+        before = snapshot(person, PERSON_AUDIT_FIELDS)
         for name, value in _sync_values(row).items():
             setattr(person, name, value)
-        if snapshot(person, PERSON_FIELDS) == before:
+        if snapshot(person, PERSON_AUDIT_FIELDS) == before:
             unchanged += 1
         else:
             to_update.append((person, before))
@@ -415,7 +404,7 @@ def _person_audit(actor, verb: str, person: Person, before: dict | None) -> Audi
         verb=verb,
         target=person,
         before=before,
-        after=snapshot(person, PERSON_FIELDS),
+        after=snapshot(person, PERSON_AUDIT_FIELDS),
         department_id=person.department_id,
     )
 

@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from departments.admin import HRAdminMixin, ReadOnlyInline, ServiceAdminMixin, changed_values
 from departments.errors import DomainError
 
-from .constants import ReviewOutcome
+from .constants import DOCUMENT_EDIT_FIELDS, ReviewOutcome
 from .models import (
     Document,
     DocumentReview,
@@ -19,7 +19,12 @@ from .models import (
     StalenessRun,
 )
 from .selectors import review_interval_for
-from .services import document_create, document_review_record, document_update
+from .services import (
+    document_create,
+    document_review_record,
+    document_update,
+    staleness_check_request,
+)
 
 REVIEWED_LATER = (
     "Only when importing existing documentation: when it was last reviewed (blank: now). "
@@ -39,17 +44,7 @@ class ReviewInline(ReadOnlyInline):
 class DocumentForm(forms.ModelForm):
     class Meta:
         model = Document
-        fields = [
-            "title",
-            "kind",
-            "department",
-            "owner",
-            "url",
-            "description",
-            "review_interval_days",
-            "last_reviewed_at",
-            "involved_departments",
-        ]
+        fields = [*DOCUMENT_EDIT_FIELDS, "involved_departments"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -230,6 +225,29 @@ class StalenessRunAdmin(ReadOnlyAdmin):
         "notifications_sent",
         "errors",
     ]
+    # "Run the staleness check now": queued through the outbox (sops.services).
+    change_list_template = "admin/sops/stalenessrun/change_list.html"
+
+    def get_urls(self):
+        run_now = self.admin_site.admin_view(self.run_now_view)
+        return [
+            path("run-now/", run_now, name="sops_stalenessrun_run_now"),
+            *super().get_urls(),
+        ]
+
+    def run_now_view(self, request):
+        if request.method != "POST":
+            return redirect("admin:sops_stalenessrun_changelist")
+        try:
+            staleness_check_request(actor=request.user)
+        except DomainError as exc:
+            raise PermissionDenied(exc.message) from exc
+        self.message_user(
+            request,
+            "The staleness check is queued; its run appears here when it has finished.",
+            messages.SUCCESS,
+        )
+        return redirect("admin:sops_stalenessrun_changelist")
 
 
 @admin.register(Notification)

@@ -34,3 +34,17 @@ DEFAULT_REVIEW_INTERVAL_DAYS = {
     DocumentKind.TOOL: 90,
 }
 MAX_REVIEW_INTERVAL_DAYS = 3650
+
+# A document's editable fields (the admin's form, the API's writable ones).
+DOCUMENT_EDIT_FIELDS = (
+    "title",
+    "kind",
+    "department",
+    "owner",
+    "url",
+    "description",
+    "review_interval_days",
+    "last_reviewed_at",
+)
+# What the review clock and the staleness check derive: read-only everywhere.
+DOCUMENT_DERIVED_FIELDS = ("next_review_at", "status", "archived_at", "version")

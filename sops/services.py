@@ -11,16 +11,18 @@ from django.utils import timezone
 
 from departments.errors import Conflict, DomainError, Forbidden
 from departments.models import Department, Person
-from departments.selectors import user_person
+from departments.selectors import user_is_hr, user_person
 from departments.services import (
     audit_entry_create,
     audited_create,
     audited_update,
     snapshot,
 )
+from integrations.models import QueuedTask
+from integrations.services import task_enqueue
 from techleads.selectors import current_assignment
 
-from .constants import DocumentKind, DocumentStatus, ReviewOutcome
+from .constants import DOCUMENT_EDIT_FIELDS, DocumentKind, DocumentStatus, ReviewOutcome
 from .models import Document, DocumentReview, ProcessAcknowledgement
 from .rules import document_status, next_review_at
 from .selectors import (
@@ -30,19 +32,7 @@ from .selectors import (
     warning_window_days,
 )
 
-DOCUMENT_FIELDS = (
-    "title",
-    "kind",
-    "department",
-    "owner",
-    "url",
-    "description",
-    "review_interval_days",
-    "last_reviewed_at",
-    "status",
-    "archived_at",
-    "version",
-)
+DOCUMENT_FIELDS = (*DOCUMENT_EDIT_FIELDS, "status", "archived_at", "version")
 _UNSET = object()
 
 
@@ -221,3 +211,12 @@ def process_acknowledge(
             department=document.department,
         )
     return acknowledgement, created
+
+
+def staleness_check_request(*, actor) -> QueuedTask:
+    """HR's "Run the staleness check now": the check is queued through the outbox, so a
+    broker outage delays it (until the sweep) and never loses it or fails the request."""
+    if not user_is_hr(actor):
+        raise Forbidden("Only HR runs the staleness check on demand.")
+    with transaction.atomic():
+        return task_enqueue("sops.tasks.check_staleness")

@@ -2,7 +2,13 @@ from rest_framework import serializers
 
 from departments.api.fields import DepartmentRefField
 from departments.api.serializers import OptionalURLField
-from sops.constants import MAX_REVIEW_INTERVAL_DAYS, DocumentKind, ReviewOutcome
+from sops.constants import (
+    DOCUMENT_DERIVED_FIELDS,
+    DOCUMENT_EDIT_FIELDS,
+    MAX_REVIEW_INTERVAL_DAYS,
+    DocumentKind,
+    ReviewOutcome,
+)
 from sops.models import Document, DocumentReview, ProcessAcknowledgement
 
 
@@ -20,23 +26,8 @@ class DocumentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Document
-        fields = [
-            "id",
-            "title",
-            "kind",
-            "department",
-            "owner",
-            "url",
-            "description",
-            "review_interval_days",
-            "last_reviewed_at",
-            "next_review_at",
-            "status",
-            "archived_at",
-            "version",
-            "involved_departments",
-        ]
-        read_only_fields = ["next_review_at", "status", "archived_at", "version"]
+        fields = ["id", *DOCUMENT_EDIT_FIELDS, *DOCUMENT_DERIVED_FIELDS, "involved_departments"]
+        read_only_fields = DOCUMENT_DERIVED_FIELDS
 
 
 class ReviewSerializer(serializers.ModelSerializer):

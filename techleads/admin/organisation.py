@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from departments.admin import ReadOnlyInline, ServiceAdminMixin, changed_values
+from departments.constants import PERSON_FIELDS
 from departments.models import Department, Person
 from departments.services import (
     department_create,
@@ -154,18 +155,7 @@ class PersonAdmin(ServiceAdminMixin, admin.ModelAdmin):
     raw_id_fields = ["user"]
     list_select_related = ["department"]
     show_full_result_count = False
-    fields = [
-        "employee_id",
-        "full_name",
-        "email",
-        "jira_account_id",
-        "department",
-        "track",
-        "level",
-        "step",
-        "is_active",
-        "user",
-    ]
+    fields = [*PERSON_FIELDS, "user"]
 
     def get_queryset(self, request):
         return people_with_eligibility(super().get_queryset(request))
