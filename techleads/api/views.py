@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from departments.api.pagination import PAGE_PARAMETERS, paginated
 from departments.api.permissions import HRWritesOthersRead, IsHR, IsIntegrationOrHR
-from departments.api.serializers import PersonSerializer
+from departments.api.serializers import PersonRowSerializer, PersonSerializer
 from departments.api.viewsets import GenericViewSet
 from departments.services import (
     department_create,
@@ -307,12 +307,14 @@ class PersonViewSet(
         return Response(EligibilitySerializer(person_eligibility(person=self.get_object())).data)
 
     @extend_schema(
-        request=PersonSerializer(many=True),
+        request=PersonRowSerializer(many=True),
         responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
         description=(
-            "HRIS sync: upsert people by employee_id, all rows or none. Rows name the "
-            "department by its slug. A bad row makes a 400 with `rows` mapping each bad "
-            "row's number (from 1) to its field errors; nothing is written."
+            "HRIS sync: upsert people by employee_id, all rows or none. A row changes only "
+            "the fields it carries (a new person also needs full_name, track and level); "
+            "null clears email, jira_account_id and department. The department is an id or "
+            "a slug, is_active a JSON boolean. A bad row makes a 400 with `rows` mapping each "
+            "bad row's number (from 1) to its field errors; nothing is written."
         ),
     )
     @action(
