@@ -119,18 +119,30 @@ def changed_values(form) -> dict:
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(HRAdminMixin, admin.ModelAdmin):
+    """The audit trail, view only: nobody adds, changes or deletes an entry here, superusers
+    included (the model and, on PostgreSQL, a trigger refuse it anyway). HR browses it."""
+
     list_display = ["created_at", "actor", "verb", "target_repr", "department"]
-    list_filter = ["verb", "target_type"]
+    list_filter = [
+        "verb",
+        "target_type",
+        ("department", admin.RelatedOnlyFieldListFilter),
+        ("actor", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["target_repr", "verb", "note", "actor__username"]
     list_select_related = ["actor", "department"]
     date_hierarchy = "created_at"
     show_full_result_count = False
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
+    actions = None
 
     def has_add_permission(self, request, *args):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -132,14 +132,47 @@ class Person(models.Model):
         return f"{self.get_track_display()} Level {self.level} Step {self.step}"
 
 
+class AuditEntryImmutable(Exception):
+    """The audit trail is append-only: an entry is never changed or deleted once written."""
+
+
+AUDIT_CHANGE_REFUSED = "Audit entries cannot be changed: the audit trail is append-only."
+AUDIT_DELETE_REFUSED = "Audit entries cannot be deleted: the audit trail is append-only."
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    """bulk_create() appends and is allowed; update() and delete() would rewrite history.
+
+    The database refuses them too on PostgreSQL (the trigger of migration 0008); these
+    refusals name the rule before a query is sent, on every database.
+    """
+
+    def update(self, **kwargs):
+        raise AuditEntryImmutable(AUDIT_CHANGE_REFUSED)
+
+    def delete(self):
+        raise AuditEntryImmutable(AUDIT_DELETE_REFUSED)
+
+    update.alters_data = True
+    delete.alters_data = True
+    delete.queryset_only = True  # as Django's: Manager has no delete()
+
+
 class AuditEntry(models.Model):
-    """One change to the organisation or the role: who, when, what, before and after."""
+    """One change to the organisation or the role: who, when, what, before and after.
+
+    Append-only: save() inserts and never updates, delete() refuses, and so do the
+    queryset's update() and delete(); on PostgreSQL a trigger refuses UPDATE, DELETE and
+    TRUNCATE of the table whatever the client. The actor and the department are PROTECTed:
+    deleting a user or a department the trail names is refused instead of blanking the
+    entry's "who" or "where" (users are deactivated, departments are never deleted).
+    """
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="audit_entries",
     )
     verb = models.CharField(max_length=64)
@@ -147,12 +180,14 @@ class AuditEntry(models.Model):
     target_id = models.CharField(max_length=64)
     target_repr = models.CharField(max_length=300)
     department = models.ForeignKey(
-        Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_entries"
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_entries"
     )
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -166,6 +201,16 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.verb} {self.target_repr}"
+
+    def save(self, *args, **kwargs):
+        # Only an INSERT: a saved entry (or one given an existing pk) is never rewritten.
+        if not self._state.adding:
+            raise AuditEntryImmutable(AUDIT_CHANGE_REFUSED)
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditEntryImmutable(AUDIT_DELETE_REFUSED)
 
 
 class IntegrationLoginManager(UserManager):
