@@ -27,6 +27,7 @@ SEEDING_MIGRATIONS = [
     ("techleads.migrations.0002_default_eligibility_policy", "seed_policy"),
     ("sops.migrations.0005_daily_staleness_schedule", "create_schedule"),
     ("sops.migrations.0006_hr_edits_the_schedule", "grant"),
+    ("integrations.migrations.0002_sweep_schedule", "create_schedule"),
 ]
 
 

@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from dashboard.api import HealthViewSet
 from departments.api.parsers import JSONParser
+from integrations.health import healthz, readyz
 from sops.api.views import DocumentViewSet
 from techleads.api.responsibilities import (
     AllocationViewSet,
@@ -48,6 +49,9 @@ health_list = HealthViewSet.as_view({"get": "list"})
 health_detail = HealthViewSet.as_view({"get": "retrieve"})
 
 urlpatterns = [
+    # Probes (README, Running in production): anonymous, exempt from the HTTPS redirect.
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("admin/", admin.site.urls),
     # REST API v1 (see README, API).
     path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
