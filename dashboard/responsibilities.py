@@ -77,14 +77,22 @@ def _perform(request, form, perform, success) -> bool:
     return True
 
 
-def _create(request, *, form, refusal, perform, success, page, form_name):
-    """POST of a page's "new ..." form: a role without the form gets a 403; done, back to
-    the page; refused, the page again with the bound form and its errors."""
-    if form is None:
-        raise PermissionDenied(refusal)
-    if _perform(request, form, lambda data: perform(actor=request.user, **data), success):
-        return redirect(f"dashboard:{page.__name__}")  # each page view is named as its URL
-    return page(request, **{form_name: form})
+def create_view(*, form, refusal, perform, success, page, form_name):
+    """The POST view of a page's "new ..." form (`form(request, data)` builds it, None for a
+    role without it): a role without the form gets a 403; done, back to the page; refused,
+    the page again with the bound form and its errors."""
+
+    @require_POST
+    @login_required
+    def view(request):
+        bound = form(request, request.POST)
+        if bound is None:
+            raise PermissionDenied(refusal)
+        if _perform(request, bound, lambda data: perform(actor=request.user, **data), success):
+            return redirect(f"dashboard:{page.__name__}")  # each page view is named as its URL
+        return page(request, **{form_name: bound})
+
+    return view
 
 
 # Tech sessions ------------------------------------------------------------------------
@@ -120,18 +128,14 @@ def sessions(request, session_form=None):
     return render(request, "dashboard/sessions.html", context)
 
 
-@require_POST
-@login_required
-def session_schedule(request):
-    return _create(
-        request,
-        form=_session_form(request, request.POST),
-        refusal="Only HR and Tech Leads schedule tech sessions.",
-        perform=tech_session_schedule,
-        success=lambda session: f"Scheduled “{session.topic}”.",
-        page=sessions,
-        form_name="session_form",
-    )
+session_schedule = create_view(
+    form=_session_form,
+    refusal="Only HR and Tech Leads schedule tech sessions.",
+    perform=tech_session_schedule,
+    success=lambda session: f"Scheduled “{session.topic}”.",
+    page=sessions,
+    form_name="session_form",
+)
 
 
 def _session_for_user(request, pk):
@@ -227,18 +231,14 @@ def improvement(request, task_form=None):
     return render(request, "dashboard/improvement.html", context)
 
 
-@require_POST
-@login_required
-def task_create(request):
-    return _create(
-        request,
-        form=_task_form(request, request.POST),
-        refusal="Only HR and Tech Leads delegate improvement tasks.",
-        perform=improvement_task_create,
-        success=lambda task: f"Delegated “{task.title}”.",
-        page=improvement,
-        form_name="task_form",
-    )
+task_create = create_view(
+    form=_task_form,
+    refusal="Only HR and Tech Leads delegate improvement tasks.",
+    perform=improvement_task_create,
+    success=lambda task: f"Delegated “{task.title}”.",
+    page=improvement,
+    form_name="task_form",
+)
 
 
 @require_POST
@@ -303,18 +303,14 @@ def capacity(request, allocation_form=None):
     return render(request, "dashboard/capacity.html", context)
 
 
-@require_POST
-@login_required
-def allocation_create(request):
-    return _create(
-        request,
-        form=_allocation_form(request, request.POST),
-        refusal="Only HR and Tech Leads distribute capacity.",
-        perform=allocation_set,
-        success=lambda a: f"Allocated {a.percent}% of {a.person.full_name}.",
-        page=capacity,
-        form_name="allocation_form",
-    )
+allocation_create = create_view(
+    form=_allocation_form,
+    refusal="Only HR and Tech Leads distribute capacity.",
+    perform=allocation_set,
+    success=lambda a: f"Allocated {a.percent}% of {a.person.full_name}.",
+    page=capacity,
+    form_name="allocation_form",
+)
 
 
 @require_POST
@@ -362,18 +358,14 @@ def incidents(request, incident_form=None):
     return render(request, "dashboard/incidents.html", context)
 
 
-@require_POST
-@login_required
-def incident_create(request):
-    return _create(
-        request,
-        form=_incident_form(request, request.POST),
-        refusal="Only HR, managers and Tech Leads log incidents.",
-        perform=incident_record,
-        success=lambda incident: f"Logged “{incident.title}”.",
-        page=incidents,
-        form_name="incident_form",
-    )
+incident_create = create_view(
+    form=_incident_form,
+    refusal="Only HR, managers and Tech Leads log incidents.",
+    perform=incident_record,
+    success=lambda incident: f"Logged “{incident.title}”.",
+    page=incidents,
+    form_name="incident_form",
+)
 
 
 @require_POST

@@ -170,11 +170,7 @@ def assign(request, pk):
         form_name="lead_form",
         form=LeadForm,
         perform=lambda department, data: assignment_create(
-            department=department,
-            person=data["person"],
-            assigned_by=request.user,
-            reason=data["reason"],
-            override_reason=data["override_reason"],
+            department=department, assigned_by=request.user, **data
         ),
         success=lambda lead: f"{lead.person} is now the Tech Lead of {lead.department}.",
     )
@@ -189,11 +185,7 @@ def hand_over(request, pk):
         form_name="lead_form",
         form=LeadForm,
         perform=lambda department, data: assignment_hand_over(
-            department=department,
-            successor=data["person"],
-            actor=request.user,
-            reason=data["reason"],
-            override_reason=data["override_reason"],
+            department=department, actor=request.user, successor=data.pop("person"), **data
         ),
         success=lambda lead: f"Handed over: {lead.person} is now the Tech Lead.",
     )
@@ -206,7 +198,7 @@ def end(request, pk):
         current = current_assignment(department=department)
         if current is None:
             raise DomainError(f"{department} has no active Tech Lead.")
-        return assignment_end(assignment=current, ended_by=request.user, reason=data["reason"])
+        return assignment_end(assignment=current, ended_by=request.user, **data)
 
     return _role_action(
         request,
@@ -227,11 +219,7 @@ def nominate(request, pk):
         form_name="nominate_form",
         form=forms.NominateForm,
         perform=lambda department, data: successor_nominate(
-            department=department,
-            person=data["person"],
-            actor=request.user,
-            readiness=data["readiness"],
-            notes=data["notes"],
+            department=department, actor=request.user, **data
         ),
         success=lambda candidate: f"{candidate.person} is a successor candidate.",
         allowed=can_manage_department,
