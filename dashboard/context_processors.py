@@ -30,4 +30,9 @@ def visible_departments(request) -> dict:
             return EveryDepartment()
         return frozenset(departments_visible_to(user).values_list("pk", flat=True))
 
-    return {"visible_department_ids": SimpleLazyObject(ids)}
+    # `viewer_is_hr`: the HR-only links of the layout (the audit trail). Lazy and cached on
+    # the user, as user_is_hr is: no query on a page whose view already asked.
+    return {
+        "visible_department_ids": SimpleLazyObject(ids),
+        "viewer_is_hr": SimpleLazyObject(lambda: user_is_hr(request.user)),
+    }

@@ -1,8 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from . import audit, views
 from . import responsibilities as work
-from . import views
 
 app_name = "dashboard"
 
@@ -23,6 +23,8 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read/", views.inbox_read, name="inbox_read"),
     path("role-changes/", views.role_changes, name="role_changes"),
+    path("audit/", audit.audit_list, name="audit"),
+    path("audit/export.csv", audit.audit_export, name="audit_export"),
     path("sessions/", work.sessions, name="sessions"),
     path("sessions/new/", work.session_schedule, name="session_schedule"),
     path("sessions/<int:pk>/", work.session_detail, name="session"),

@@ -10,6 +10,7 @@ from django.db.models import Q
 from drf_spectacular.utils import extend_schema_field
 
 from departments.api.fields import DEPARTMENT_REF_SCHEMA, unknown_department
+from departments.models import AuditEntry
 from departments.selectors import department_by_ref
 
 TRUE, FALSE = {"true", "1", "yes"}, {"false", "0", "no"}
@@ -100,3 +101,74 @@ class DepartmentRefFilter(django_filters.Filter):
         super().__init__(*args, **kwargs)
         # The schema says so: an integer or a string, described by the help text.
         extend_schema_field({**DEPARTMENT_REF_SCHEMA, "description": self.extra["help_text"]})(self)
+
+
+class ActorFormField(forms.CharField):
+    """A login by id (a whole number in the key's range) or by username."""
+
+    def to_python(self, value):
+        value = super().to_python(value).strip()
+        if value.isdigit() and int(value) > MAX_ID:
+            raise forms.ValidationError("No such user id.", code="invalid")
+        return value
+
+
+@extend_schema_field({"type": "string", "description": "A user's id or username."})
+class ActorFilter(django_filters.CharFilter):
+    """`?actor=12` or `?actor=hr`: entries written by that login."""
+
+    field_class = ActorFormField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        if value.isdigit():
+            return qs.filter(actor_id=int(value))
+        return qs.filter(actor__username=value)
+
+
+class AuditEntryFilter(django_filters.FilterSet):
+    """The audit trail's filters: one definition for the API, the dashboard page and its CSV
+    export."""
+
+    search = SearchFilter(fields=["target_repr", "note"])
+    verb = django_filters.CharFilter(max_length=64, help_text="The exact verb, e.g. techlead.end.")
+    verb_prefix = django_filters.CharFilter(
+        field_name="verb",
+        lookup_expr="startswith",
+        max_length=64,
+        label="Verb starts with",
+        help_text="The start of the verb, e.g. techlead.",
+    )
+    department = DepartmentRefFilter()
+    actor = ActorFilter(label="Actor", help_text="A user's id or username.")
+    target_type = django_filters.CharFilter(
+        max_length=100, label="Target type", help_text="e.g. techleads.techleadassignment."
+    )
+    since = django_filters.IsoDateTimeFilter(
+        field_name="created_at",
+        lookup_expr="gte",
+        label="Since",
+        help_text="Written at or after this time (ISO 8601).",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    until = django_filters.IsoDateTimeFilter(
+        field_name="created_at",
+        lookup_expr="lt",
+        label="Until",
+        help_text="Written before this time (ISO 8601).",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+    class Meta:
+        model = AuditEntry
+        fields = [
+            "search",
+            "verb",
+            "verb_prefix",
+            "department",
+            "actor",
+            "target_type",
+            "since",
+            "until",
+        ]
