@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from .constants import INTEGRATION_GROUP
+from .constraints import in_range
 
 # Levels and steps are small positive numbers; the upper bound keeps nonsense out of HRIS syncs.
 LADDER_VALIDATORS = [MinValueValidator(1), MaxValueValidator(20)]
@@ -78,16 +79,8 @@ class Person(models.Model):
         ordering = ["full_name", "id"]
         verbose_name_plural = "people"
         constraints = [
-            models.CheckConstraint(
-                condition=Q(level__gte=1),
-                name="%(app_label)s_%(class)s_level_positive",
-                violation_error_message="Level must be 1 or more.",
-            ),
-            models.CheckConstraint(
-                condition=Q(step__gte=1),
-                name="%(app_label)s_%(class)s_step_positive",
-                violation_error_message="Step must be 1 or more.",
-            ),
+            in_range("level", 1, what="level_positive", message="Level must be 1 or more."),
+            in_range("step", 1, what="step_positive", message="Step must be 1 or more."),
             # One person per address: Jira and notifications find people by email, which
             # mail systems compare ignoring case. Blank means "none", so it may repeat.
             models.UniqueConstraint(

@@ -2,9 +2,21 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from departments.constraints import in_range
 from departments.models import Department, Person
 
 from .constants import MAX_REVIEW_INTERVAL_DAYS, DocumentKind, DocumentStatus, ReviewOutcome
+
+
+def review_interval_range():
+    """A review policy's and a document's interval: 1 day to MAX_REVIEW_INTERVAL_DAYS."""
+    return in_range(
+        "review_interval_days",
+        1,
+        MAX_REVIEW_INTERVAL_DAYS,
+        what="interval_range",
+        message="The review interval must be 1 to 3650 days.",
+    )
 
 
 class ReviewPolicy(models.Model):
@@ -25,12 +37,7 @@ class ReviewPolicy(models.Model):
                 name="%(app_label)s_%(class)s_one_per_kind",
                 violation_error_message="This department already has a policy for this kind.",
             ),
-            models.CheckConstraint(
-                condition=Q(review_interval_days__gte=1)
-                & Q(review_interval_days__lte=MAX_REVIEW_INTERVAL_DAYS),
-                name="%(app_label)s_%(class)s_interval_range",
-                violation_error_message="The review interval must be 1 to 3650 days.",
-            ),
+            review_interval_range(),
         ]
 
     def __str__(self):
@@ -84,12 +91,7 @@ class Document(models.Model):
     class Meta:
         ordering = ["title", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(review_interval_days__gte=1)
-                & Q(review_interval_days__lte=MAX_REVIEW_INTERVAL_DAYS),
-                name="%(app_label)s_%(class)s_interval_range",
-                violation_error_message="The review interval must be 1 to 3650 days.",
-            ),
+            review_interval_range(),
         ]
         indexes = [
             # Department pages and ?department=&status= lists, health per department.

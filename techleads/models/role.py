@@ -2,9 +2,10 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
+from departments.constraints import check, not_before
 from departments.models import Department, Person, Track
 
 from ..constants import (
@@ -36,20 +37,22 @@ class EligibilityRule(models.Model):
     class Meta:
         ordering = ["priority", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(min_level__gte=1) & Q(min_step__gte=1),
-                name="%(app_label)s_%(class)s_lower_bounds_positive",
-                violation_error_message="Minimum level and step must be 1 or more.",
+            check(
+                "lower_bounds_positive",
+                Q(min_level__gte=1) & Q(min_step__gte=1),
+                "Minimum level and step must be 1 or more.",
             ),
-            models.CheckConstraint(
-                condition=Q(max_level__isnull=True) | Q(max_level__gte=F("min_level")),
-                name="%(app_label)s_%(class)s_level_range",
-                violation_error_message="Maximum level must not be below the minimum level.",
+            not_before(
+                "max_level",
+                "min_level",
+                what="level_range",
+                message="Maximum level must not be below the minimum level.",
             ),
-            models.CheckConstraint(
-                condition=Q(max_step__isnull=True) | Q(max_step__gte=F("min_step")),
-                name="%(app_label)s_%(class)s_step_range",
-                violation_error_message="Maximum step must not be below the minimum step.",
+            not_before(
+                "max_step",
+                "min_step",
+                what="step_range",
+                message="Maximum step must not be below the minimum step.",
             ),
         ]
         indexes = [
@@ -115,10 +118,11 @@ class TechLeadAssignment(models.Model):
                 name="%(app_label)s_%(class)s_one_active_per_department",
                 violation_error_message="This department already has an active Tech Lead.",
             ),
-            models.CheckConstraint(
-                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("started_at")),
-                name="%(app_label)s_%(class)s_ends_after_start",
-                violation_error_message="An assignment cannot end before it starts.",
+            not_before(
+                "ended_at",
+                "started_at",
+                what="ends_after_start",
+                message="An assignment cannot end before it starts.",
             ),
         ]
         indexes = [

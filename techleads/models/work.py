@@ -1,9 +1,10 @@
 """The role's work: tech sessions, improvement projects and tasks, capacity, incidents."""
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
+from departments.constraints import check, in_range, not_before
 from departments.models import Department, Person
 
 from ..constants import (
@@ -156,20 +157,24 @@ class Allocation(models.Model):
     class Meta:
         ordering = ["person", "period_start"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(percent__gte=1) & Q(percent__lte=100),
-                name="%(app_label)s_%(class)s_percent_range",
-                violation_error_message="An allocation is 1 to 100 percent.",
+            in_range(
+                "percent",
+                1,
+                100,
+                what="percent_range",
+                message="An allocation is 1 to 100 percent.",
             ),
-            models.CheckConstraint(
-                condition=Q(period_end__gte=F("period_start")),
-                name="%(app_label)s_%(class)s_period_order",
-                violation_error_message="The period cannot end before it starts.",
+            not_before(
+                "period_end",
+                "period_start",
+                what="period_order",
+                message="The period cannot end before it starts.",
+                optional=False,
             ),
-            models.CheckConstraint(
-                condition=Q(project__isnull=False) | ~Q(duty=""),
-                name="%(app_label)s_%(class)s_has_purpose",
-                violation_error_message="An allocation names a project or a duty.",
+            check(
+                "has_purpose",
+                Q(project__isnull=False) | ~Q(duty=""),
+                "An allocation names a project or a duty.",
             ),
         ]
         indexes = [
@@ -198,10 +203,11 @@ class Incident(models.Model):
     class Meta:
         ordering = ["-started_at", "-id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(resolved_at__isnull=True) | Q(resolved_at__gte=F("started_at")),
-                name="%(app_label)s_%(class)s_resolved_after_start",
-                violation_error_message="An incident cannot be resolved before it starts.",
+            not_before(
+                "resolved_at",
+                "started_at",
+                what="resolved_after_start",
+                message="An incident cannot be resolved before it starts.",
             ),
         ]
         indexes = [
