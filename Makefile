@@ -49,5 +49,5 @@ bench: install
 	@command -v psql >/dev/null || { echo "make bench needs psql, the PostgreSQL client"; exit 1; }
 	@psql "$(BENCH_PG_BASE)/postgres" -qtAc "SELECT 1" >/dev/null || \
 		{ echo "make bench needs PostgreSQL at $(BENCH_PG_BASE) (set BENCH_PG_BASE)"; exit 1; }
-	BENCH_PG_BASE=$(BENCH_PG_BASE) $(BIN)/python bench/api_bench.py --requests $(BENCH_REQUESTS)
-	BENCH_PG_BASE=$(BENCH_PG_BASE) $(BIN)/python bench/staleness_bench.py $(BENCH_DOCUMENTS)
+	BENCH_PG_BASE=$(BENCH_PG_BASE) $(BIN)/python -m bench.api_bench --requests $(BENCH_REQUESTS)
+	BENCH_PG_BASE=$(BENCH_PG_BASE) $(BIN)/python -m bench.staleness_bench $(BENCH_DOCUMENTS)

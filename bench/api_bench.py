@@ -2,7 +2,7 @@
 
 Serves the app with gunicorn (one sync worker, production settings) on loopback, on
 PostgreSQL, and reports p50/p95 per endpoint and the ratio to the bare view, measured
-in the same run. Usage: .venv/bin/python bench/api_bench.py [--requests 300]
+in the same run. Usage: .venv/bin/python -m bench.api_bench [--requests 300]
 """
 
 import argparse
@@ -14,6 +14,8 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+
+from bench.database import recreate
 
 ROOT = Path(__file__).resolve().parents[1]
 PG = os.environ.get("BENCH_PG_BASE", "postgres://postgres@127.0.0.1:5432")
@@ -53,18 +55,7 @@ def manage(*args: str) -> str:
 
 
 def prepare() -> str:
-    subprocess.run(
-        [
-            "psql",
-            f"{PG}/postgres",
-            "-qc",
-            f"DROP DATABASE IF EXISTS {DB}",
-            "-qc",
-            f"CREATE DATABASE {DB}",
-        ],
-        check=True,
-        capture_output=True,
-    )
+    recreate(PG, DB)
     manage("migrate", "--noinput", "-v0")
     manage("collectstatic", "--noinput", "-v0")
     manage("seed_demo", "--password", "bench-password-1")

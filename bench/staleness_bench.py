@@ -3,7 +3,7 @@
 For 100k and 1M documents on PostgreSQL, in one run: the time of the raw UPDATE, of a
 full check (statuses, claims, digests, acknowledgement reminders for a few processes), of
 a re-run with nothing changed, and the check's peak Python memory (tracemalloc).
-Usage: .venv/bin/python bench/staleness_bench.py [DOCUMENTS ...] (default 100000 1000000)
+Usage: .venv/bin/python -m bench.staleness_bench [DOCUMENTS ...] (default 100000 1000000)
 """
 
 import os
@@ -12,6 +12,8 @@ import time
 import tracemalloc
 from datetime import timedelta
 from pathlib import Path
+
+from bench.database import recreate
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -51,20 +53,7 @@ FROM generate_series(1, %(n)s) AS i
 
 
 def setup_database():
-    import subprocess
-
-    subprocess.run(
-        [
-            "psql",
-            f"{PG}/postgres",
-            "-qc",
-            f"DROP DATABASE IF EXISTS {DB}",
-            "-qc",
-            f"CREATE DATABASE {DB}",
-        ],
-        check=True,
-        capture_output=True,
-    )
+    recreate(PG, DB)
     import django
 
     django.setup()
