@@ -49,8 +49,17 @@ class ServiceAdminMixin(HRAdminMixin):
     with the service's reason as its validation error.
     """
 
+    # The services that save: create_service(actor=..., **the form's data), and
+    # update_service(actor=..., <update_target>=the row, **the changed fields).
+    create_service = None
+    update_service = None
+    update_target = ""
+
     def service_save(self, request, instance, form, change):
-        raise NotImplementedError
+        if change:
+            target = {self.update_target: instance}
+            return self.update_service(actor=request.user, **target, **changed_values(form))
+        return self.create_service(actor=request.user, **form.cleaned_data)
 
     def get_form(self, request, obj=None, **kwargs):
         base = super().get_form(request, obj, **kwargs)
@@ -203,3 +212,7 @@ class IntegrationLoginAdmin(ServiceAdminMixin, admin.ModelAdmin):
         for login in queryset:
             integration_revoke(actor=request.user, login=login)
         self.message_user(request, f"{len(queryset)} login(s) revoked.")
+
+
+# Login lockouts (axes' records): HR sees and clears them, see departments/lockout_admin.py.
+from . import lockout_admin  # noqa: E402, F401

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from departments.admin import ReadOnlyInline, ServiceAdminMixin, changed_values
+from departments.admin import ReadOnlyInline, ServiceAdminMixin
 from departments.constants import PERSON_FIELDS
 from departments.models import Department, Person
 from departments.services import (
@@ -118,15 +118,9 @@ class DepartmentAdmin(ServiceAdminMixin, admin.ModelAdmin):
             reverse("admin:techleads_techleadassignment_end", args=[lead.pk]),
         )
 
-    def service_save(self, request, instance, form, change):
-        if change:
-            return department_update(
-                actor=request.user, department=instance, **changed_values(form)
-            )
-        return department_create(
-            actor=request.user,
-            **{name: form.cleaned_data[name] for name in form.cleaned_data},
-        )
+    create_service = staticmethod(department_create)
+    update_service = staticmethod(department_update)
+    update_target = "department"
 
 
 class VerdictFilter(admin.SimpleListFilter):
@@ -173,7 +167,6 @@ class PersonAdmin(ServiceAdminMixin, admin.ModelAdmin):
         verdict = annotated_verdict(person, getattr(self, "_rules", None) or rules_by_id())
         return format_html('<span title="{}">{}</span>', verdict.reason, verdict.verdict)
 
-    def service_save(self, request, instance, form, change):
-        if change:
-            return person_update(actor=request.user, person=instance, **changed_values(form))
-        return person_create(actor=request.user, **form.cleaned_data)
+    create_service = staticmethod(person_create)
+    update_service = staticmethod(person_update)
+    update_target = "person"

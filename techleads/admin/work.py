@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin
 
-from departments.admin import ReadOnlyInline, ServiceAdminMixin, changed_values
+from departments.admin import ReadOnlyInline, ServiceAdminMixin
 from departments.models import Person
 from departments.selectors import user_is_hr
 
@@ -77,8 +77,7 @@ class TechSessionAdmin(ServiceAdminMixin, admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return obj is None and super().has_change_permission(request, obj)
 
-    def service_save(self, request, instance, form, change):
-        return tech_session_schedule(actor=request.user, **form.cleaned_data)
+    create_service = staticmethod(tech_session_schedule)
 
 
 @admin.register(ImprovementProject)
@@ -93,12 +92,9 @@ class ImprovementProjectAdmin(ServiceAdminMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ["department"] if obj else []
 
-    def service_save(self, request, instance, form, change):
-        if change:
-            return improvement_project_update(
-                actor=request.user, project=instance, **changed_values(form)
-            )
-        return improvement_project_create(actor=request.user, **form.cleaned_data)
+    create_service = staticmethod(improvement_project_create)
+    update_service = staticmethod(improvement_project_update)
+    update_target = "project"
 
 
 @admin.register(ImprovementTask)
@@ -112,12 +108,9 @@ class ImprovementTaskAdmin(ServiceAdminMixin, admin.ModelAdmin):
     readonly_fields = ["jira_issue_key", "jira_url"]  # Jira's own, kept by the sync
     show_full_result_count = False
 
-    def service_save(self, request, instance, form, change):
-        if change:
-            return improvement_task_update(
-                actor=request.user, task=instance, **changed_values(form)
-            )
-        return improvement_task_create(actor=request.user, **form.cleaned_data)
+    create_service = staticmethod(improvement_task_create)
+    update_service = staticmethod(improvement_task_update)
+    update_target = "task"
 
 
 @admin.register(Allocation)
@@ -144,8 +137,7 @@ class AllocationAdmin(ServiceAdminMixin, admin.ModelAdmin):
         for allocation in queryset:
             allocation_remove(actor=request.user, allocation=allocation)
 
-    def service_save(self, request, instance, form, change):
-        return allocation_set(actor=request.user, **form.cleaned_data)
+    create_service = staticmethod(allocation_set)
 
 
 @admin.register(Incident)
@@ -161,7 +153,6 @@ class IncidentAdmin(ServiceAdminMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ["department"] if obj else []
 
-    def service_save(self, request, instance, form, change):
-        if change:
-            return incident_update(actor=request.user, incident=instance, **changed_values(form))
-        return incident_record(actor=request.user, **form.cleaned_data)
+    create_service = staticmethod(incident_record)
+    update_service = staticmethod(incident_update)
+    update_target = "incident"
