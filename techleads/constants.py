@@ -49,3 +49,29 @@ class EscalationRole(models.TextChoices):
     TECH_LEAD = "tech_lead", "Tech Lead"
     SUCCESSOR = "successor", "Ready successor"
     MANAGER = "manager", "Manager"
+
+
+# A policy row's fields (the API's, the admin's and the audit trail's).
+RULE_FIELDS = (
+    "track",
+    "min_level",
+    "max_level",
+    "min_step",
+    "max_step",
+    "verdict",
+    "priority",
+    "explanation",
+    "is_active",
+)
+# An assignment as its history shows it: read-only everywhere once written.
+ASSIGNMENT_RECORD_FIELDS = (
+    "department",
+    "person",
+    "started_at",
+    "ended_at",
+    "assigned_by",
+    "reason",
+    "override_reason",
+    "ended_by",
+    "end_reason",
+)

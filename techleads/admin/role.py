@@ -13,6 +13,7 @@ from departments.errors import DomainError
 from departments.forms import add_domain_error
 from departments.models import Department, Person
 
+from ..constants import ASSIGNMENT_RECORD_FIELDS
 from ..forms import EndForm, LeadForm
 from ..models import (
     EligibilityRule,
@@ -72,18 +73,7 @@ class TechLeadAssignmentAdmin(HRAdminMixin, admin.ModelAdmin):
     list_select_related = ["department", "person", "assigned_by"]
     date_hierarchy = "started_at"
     show_full_result_count = False
-    readonly_fields = [
-        "department",
-        "person",
-        "started_at",
-        "ended_at",
-        "assigned_by",
-        "reason",
-        "override_reason",
-        "ended_by",
-        "end_reason",
-        "actions_links",
-    ]
+    readonly_fields = [*ASSIGNMENT_RECORD_FIELDS, "actions_links"]
     fields = readonly_fields
 
     @admin.display(description="Override", boolean=True)

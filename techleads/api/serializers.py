@@ -5,7 +5,14 @@ from rest_framework import serializers
 from departments.api.fields import DepartmentRefField
 from departments.api.serializers import OptionalURLField, PersonSerializer
 from departments.models import Department, Person
-from techleads.constants import Readiness, SessionStatus, Severity, TaskStatus
+from techleads.constants import (
+    ASSIGNMENT_RECORD_FIELDS,
+    RULE_FIELDS,
+    Readiness,
+    SessionStatus,
+    Severity,
+    TaskStatus,
+)
 from techleads.models import (
     Allocation,
     EligibilityRule,
@@ -78,35 +85,13 @@ class CandidateSerializer(PersonSerializer):
 class EligibilityRuleSerializer(serializers.ModelSerializer):
     class Meta:
         model = EligibilityRule
-        fields = [
-            "id",
-            "track",
-            "min_level",
-            "max_level",
-            "min_step",
-            "max_step",
-            "verdict",
-            "priority",
-            "explanation",
-            "is_active",
-        ]
+        fields = ["id", *RULE_FIELDS]
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = TechLeadAssignment
-        fields = [
-            "id",
-            "department",
-            "person",
-            "started_at",
-            "ended_at",
-            "assigned_by",
-            "reason",
-            "override_reason",
-            "ended_by",
-            "end_reason",
-        ]
+        fields = ["id", *ASSIGNMENT_RECORD_FIELDS]
         read_only_fields = fields
 
 

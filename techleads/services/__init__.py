@@ -14,14 +14,13 @@ from .improvement import (
 )
 from .incidents import incident_record, incident_update
 from .jira import JiraUpsert, improvement_task_upsert_from_jira
-from .policy import RULE_FIELDS, eligibility_rule_save
+from .policy import eligibility_rule_save
 from .role import ASSIGNMENT_FIELDS, assignment_create, assignment_end, assignment_hand_over
 from .sessions import tech_session_record, tech_session_schedule
 from .succession import SUCCESSOR_FIELDS, successor_nominate, successor_remove
 
 __all__ = [
     "ASSIGNMENT_FIELDS",
-    "RULE_FIELDS",
     "SUCCESSOR_FIELDS",
     "JiraUpsert",
     "allocation_remove",

@@ -4,20 +4,9 @@ from django.db import transaction
 
 from departments.services import audit_entry_create, model_validate, snapshot
 
+from ..constants import RULE_FIELDS
 from ..models import EligibilityRule
 from .access import require_hr
-
-RULE_FIELDS = (
-    "track",
-    "min_level",
-    "max_level",
-    "min_step",
-    "max_step",
-    "verdict",
-    "priority",
-    "explanation",
-    "is_active",
-)
 
 
 @transaction.atomic
