@@ -6,6 +6,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.routers import DefaultRouter
 
 from dashboard.api import HealthViewSet
+from departments.api.audit import AuditEntryViewSet
 from departments.api.parsers import JSONParser
 from integrations.health import healthz, readyz
 from sops.api.views import DocumentViewSet
@@ -38,6 +39,7 @@ router.register("improvement-projects", ImprovementProjectViewSet, basename="imp
 router.register("improvement-tasks", ImprovementTaskViewSet, basename="improvement-task")
 router.register("allocations", AllocationViewSet, basename="allocation")
 router.register("incidents", IncidentViewSet, basename="incident")
+router.register("audit-entries", AuditEntryViewSet, basename="audit-entry")
 
 # DRF's token view brings its own parsers; JSON goes through the API's depth-limited one.
 obtain_auth_token = ObtainAuthToken.as_view(
