@@ -22,9 +22,10 @@ from .access import people_visible_to
 
 
 def allocations_overlapping(
-    queryset: QuerySet[Allocation], *, start: date, end: date
+    queryset: QuerySet[Allocation], *, start: date | OuterRef, end: date | OuterRef
 ) -> QuerySet[Allocation]:
-    """The allocations covering at least one day of start..end (both included)."""
+    """The allocations covering at least one day of start..end (both included); the bounds
+    may be an outer query's column, as in the peak's subquery."""
     return queryset.filter(period_start__lte=end, period_end__gte=start)
 
 
@@ -41,11 +42,10 @@ def people_with_capacity(
     correlated subquery sums the allocations covering it, and the largest sum wins. One
     query for any number of people (alloc_period_idx serves both lookups).
     """
+    day = OuterRef("day")
     covering_day = (
-        Allocation.objects.filter(
-            person=OuterRef("person"),
-            period_start__lte=OuterRef("day"),
-            period_end__gte=OuterRef("day"),
+        allocations_overlapping(
+            Allocation.objects.filter(person=OuterRef("person")), start=day, end=day
         )
         .order_by()
         .values("person")
