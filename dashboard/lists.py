@@ -1,10 +1,14 @@
-"""The dashboard's lists: the API's FilterSet filters them, its form is the page's filter
-form (NetBox's pattern), and a page of rows is shown at a time."""
+"""The dashboard's lists and forms: the API's FilterSet filters a list and its form is the
+page's filter form (NetBox's pattern), a page of rows is shown at a time, and an action's
+form calls one service whose refusal lands on the form."""
 
 from django import forms
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django_filters import FilterSet
 
+from departments.errors import DomainError
+from departments.forms import add_domain_error
 from techleads.selectors import departments_visible_to
 
 PAGE_SIZE = 25
@@ -41,3 +45,17 @@ def offer_departments(form, user):
         for name in names:
             form.fields[name].widget = forms.Select(choices=choices)
     return form
+
+
+def perform_form(request, form, perform, success) -> bool:
+    """Validate, call the service (`perform(cleaned_data)`); its refusal becomes a form
+    error, its result a success message (`success(result)`). True when done."""
+    if not form.is_valid():
+        return False
+    try:
+        result = perform(form.cleaned_data)
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        return False
+    messages.success(request, success(result))
+    return True

@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from departments.errors import DomainError
-from departments.forms import add_domain_error
 from departments.selectors import user_person
 from sops.filtersets import DocumentFilter
 from sops.models import Document
@@ -61,20 +60,7 @@ from techleads.services import (
 )
 
 from . import forms
-from .lists import filter_list, offer_departments, page_of
-
-
-def _perform(request, form, perform, success) -> bool:
-    """Validate, call the service; its refusal becomes a form error. True when done."""
-    if not form.is_valid():
-        return False
-    try:
-        result = perform(form.cleaned_data)
-    except DomainError as exc:
-        add_domain_error(form, exc)
-        return False
-    messages.success(request, success(result))
-    return True
+from .lists import filter_list, offer_departments, page_of, perform_form
 
 
 def create_view(*, form, refusal, perform, success, page, form_name):
@@ -88,7 +74,7 @@ def create_view(*, form, refusal, perform, success, page, form_name):
         bound = form(request, request.POST)
         if bound is None:
             raise PermissionDenied(refusal)
-        if _perform(request, bound, lambda data: perform(actor=request.user, **data), success):
+        if perform_form(request, bound, lambda data: perform(actor=request.user, **data), success):
             return redirect(f"dashboard:{page.__name__}")  # each page view is named as its URL
         return page(request, **{form_name: bound})
 
@@ -168,7 +154,7 @@ def session_record(request, pk):
     if not can_lead_department(request.user, session.department):
         raise PermissionDenied("Only HR and the department's Tech Lead record its sessions.")
     form = forms.RecordSessionForm(request.POST, session=session)
-    done = _perform(
+    done = perform_form(
         request,
         form,
         lambda data: tech_session_record(actor=request.user, session=session, **data),
@@ -246,7 +232,7 @@ task_create = create_view(
 def task_status(request, pk):
     task = get_object_or_404(tasks_visible_to(request.user), pk=pk)
     form = forms.TaskStatusForm(request.POST)
-    done = _perform(
+    done = perform_form(
         request,
         form,
         lambda data: improvement_task_update(actor=request.user, task=task, **data),

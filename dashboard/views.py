@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from departments.errors import DomainError
-from departments.forms import add_domain_error
 from departments.models import AuditEntry, Department
 from departments.selectors import count_subquery, user_is_hr
 from sops.filtersets import DocumentFilter
@@ -45,7 +44,7 @@ from techleads.services import (
 
 from . import forms
 from .health import DepartmentHealth, department_health, departments_with_health_inputs
-from .lists import filter_list, page_of
+from .lists import filter_list, page_of, perform_form
 from .selectors import department_rows, notifications_for, overview
 from .services import notifications_mark_read
 
@@ -141,89 +140,63 @@ def _hr(user, department) -> bool:
     return user_is_hr(user)
 
 
-def _role_action(request, pk, *, form_name, form, perform, success, allowed=_hr):
-    """Validate, call the service, and show its refusal as a form error (nothing written).
+def department_action(*, form, form_name, perform, success, allowed=_hr):
+    """The POST view of one of the department page's actions: validate, call the service
+    (`perform(request, department, data)`), and show its refusal as a form error (nothing
+    written). Out of scope is a 404, an action the viewer's role lacks a 403."""
 
-    Out of scope is a 404, an action the viewer's role lacks a 403.
-    """
-    department = department_for_user(request, pk)
-    if not allowed(request.user, department):
-        raise PermissionDenied("Your role cannot do this.")
-    bound = form(request.POST) if form is EndForm else form(request.POST, department=department)
-    if bound.is_valid():
-        try:
-            result = perform(department, bound.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(bound, exc)
-        else:
-            messages.success(request, success(result))
+    @require_POST
+    @login_required
+    def view(request, pk):
+        department = department_for_user(request, pk)
+        if not allowed(request.user, department):
+            raise PermissionDenied("Your role cannot do this.")
+        bound = form(request.POST) if form is EndForm else form(request.POST, department=department)
+        if perform_form(request, bound, lambda data: perform(request, department, data), success):
             return redirect("dashboard:department", pk=department.pk)
-    return department_page(request, department, **{form_name: bound})
+        return department_page(request, department, **{form_name: bound})
+
+    return view
 
 
-@require_POST
-@login_required
-def assign(request, pk):
-    return _role_action(
-        request,
-        pk,
-        form_name="lead_form",
-        form=LeadForm,
-        perform=lambda department, data: assignment_create(
-            department=department, assigned_by=request.user, **data
-        ),
-        success=lambda lead: f"{lead.person} is now the Tech Lead of {lead.department}.",
-    )
+def _end_current(request, department, data):
+    current = current_assignment(department=department)
+    if current is None:
+        raise DomainError(f"{department} has no active Tech Lead.")
+    return assignment_end(assignment=current, ended_by=request.user, **data)
 
 
-@require_POST
-@login_required
-def hand_over(request, pk):
-    return _role_action(
-        request,
-        pk,
-        form_name="lead_form",
-        form=LeadForm,
-        perform=lambda department, data: assignment_hand_over(
-            department=department, actor=request.user, successor=data.pop("person"), **data
-        ),
-        success=lambda lead: f"Handed over: {lead.person} is now the Tech Lead.",
-    )
-
-
-@require_POST
-@login_required
-def end(request, pk):
-    def perform(department, data):
-        current = current_assignment(department=department)
-        if current is None:
-            raise DomainError(f"{department} has no active Tech Lead.")
-        return assignment_end(assignment=current, ended_by=request.user, **data)
-
-    return _role_action(
-        request,
-        pk,
-        form_name="end_form",
-        form=EndForm,
-        perform=perform,
-        success=lambda ended: f"{ended.person} is no longer the Tech Lead.",
-    )
-
-
-@require_POST
-@login_required
-def nominate(request, pk):
-    return _role_action(
-        request,
-        pk,
-        form_name="nominate_form",
-        form=forms.NominateForm,
-        perform=lambda department, data: successor_nominate(
-            department=department, actor=request.user, **data
-        ),
-        success=lambda candidate: f"{candidate.person} is a successor candidate.",
-        allowed=can_manage_department,
-    )
+assign = department_action(
+    form=LeadForm,
+    form_name="lead_form",
+    perform=lambda request, department, data: assignment_create(
+        department=department, assigned_by=request.user, **data
+    ),
+    success=lambda lead: f"{lead.person} is now the Tech Lead of {lead.department}.",
+)
+hand_over = department_action(
+    form=LeadForm,
+    form_name="lead_form",
+    perform=lambda request, department, data: assignment_hand_over(
+        department=department, actor=request.user, successor=data.pop("person"), **data
+    ),
+    success=lambda lead: f"Handed over: {lead.person} is now the Tech Lead.",
+)
+end = department_action(
+    form=EndForm,
+    form_name="end_form",
+    perform=_end_current,
+    success=lambda ended: f"{ended.person} is no longer the Tech Lead.",
+)
+nominate = department_action(
+    form=forms.NominateForm,
+    form_name="nominate_form",
+    perform=lambda request, department, data: successor_nominate(
+        department=department, actor=request.user, **data
+    ),
+    success=lambda candidate: f"{candidate.person} is a successor candidate.",
+    allowed=can_manage_department,
+)
 
 
 @login_required
@@ -275,14 +248,12 @@ def document_review(request, pk):
     if not can_review_document(request.user, document):
         raise PermissionDenied("Only the owner, the department's Tech Lead or HR can review.")
     form = forms.ReviewForm(request.POST)
-    if form.is_valid():
-        try:
-            document_review_record(document=document, actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, "Review recorded.")
-            return redirect("dashboard:document", pk=document.pk)
+
+    def review(data):
+        return document_review_record(document=document, actor=request.user, **data)
+
+    if perform_form(request, form, review, lambda _: "Review recorded."):
+        return redirect("dashboard:document", pk=document.pk)
     return document_detail(request, pk, form=form)
 
 
