@@ -153,3 +153,33 @@ def test_other_people_cannot_use_the_button(client, org):
     client.force_login(org.lea.user)
     assert client.post("/admin/sops/stalenessrun/run-now/").status_code == 403
     assert not QueuedTask.objects.exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_sweeps_send_each_row_once(broker):
+    import threading
+
+    from django.db import connection
+
+    rows = 60
+    QueuedTask.objects.bulk_create(QueuedTask(task=CHECK, kwargs={"n": n}) for n in range(rows))
+    start = threading.Barrier(3)
+    results = []
+
+    def sweep():
+        start.wait()
+        try:
+            results.append(outbox_sweep())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sweep) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    sent = sorted(call.kwargs["kwargs"]["n"] for call in broker.call_args_list)
+    assert sent == list(range(rows))  # every row, none twice
+    assert sum(result["sent"] for result in results) == rows
+    assert not QueuedTask.objects.exclude(status=QueuedTask.Status.SENT).exists()
