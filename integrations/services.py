@@ -29,6 +29,8 @@ logger = logging.getLogger(__name__)
 CLAIM_SECONDS = 60
 # Rows one sweep publishes at most; the next sweep takes the rest.
 SWEEP_BATCH = 500
+# Sent rows are kept this long (to see what went out), then the sweep deletes them.
+KEEP_SENT_DAYS = 30
 
 
 def task_enqueue(name: str, **kwargs) -> QueuedTask:
@@ -100,9 +102,13 @@ def task_publish(pk: int) -> str | None:
 
 def outbox_sweep(*, limit: int = SWEEP_BATCH) -> dict:
     """Publish the pending rows, oldest first; stop at the first broker failure (the rest
-    would fail the same way). Returns counts by outcome."""
+    would fail the same way). Rows sent more than KEEP_SENT_DAYS ago are deleted. Returns
+    counts by outcome."""
     counts = {"sent": 0, "failed": 0, "pending": 0, "skipped": 0}
     now = timezone.now()
+    QueuedTask.objects.filter(
+        status=QueuedTask.Status.SENT, sent_at__lt=now - timedelta(days=KEEP_SENT_DAYS)
+    ).delete()
     pks = (
         QueuedTask.objects.filter(status=QueuedTask.Status.PENDING)
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))

@@ -183,3 +183,17 @@ def test_two_concurrent_sweeps_send_each_row_once(broker):
     assert sent == list(range(rows))  # every row, none twice
     assert sum(result["sent"] for result in results) == rows
     assert not QueuedTask.objects.exclude(status=QueuedTask.Status.SENT).exists()
+
+
+def test_the_sweep_forgets_rows_sent_long_ago(db, broker):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    old = QueuedTask.objects.create(task=CHECK, status="sent", sent_at=now - timedelta(days=31))
+    recent = QueuedTask.objects.create(task=CHECK, status="sent", sent_at=now - timedelta(days=1))
+    failed = QueuedTask.objects.create(task=CHECK, status="failed")
+    outbox_sweep()
+    remaining = set(QueuedTask.objects.values_list("pk", flat=True))
+    assert remaining == {recent.pk, failed.pk} and old.pk not in remaining
