@@ -3,12 +3,11 @@ page's filter form (NetBox's pattern), a page of rows is shown at a time, and an
 form calls one service whose refusal lands on the form."""
 
 from django import forms
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django_filters import FilterSet
 
-from departments.errors import DomainError
-from departments.forms import add_domain_error
+# The action forms' helper, shared with the admin's role views.
+from departments.forms import perform_form  # noqa: F401
 from techleads.selectors import departments_visible_to
 
 PAGE_SIZE = 25
@@ -45,17 +44,3 @@ def offer_departments(form, user):
         for name in names:
             form.fields[name].widget = forms.Select(choices=choices)
     return form
-
-
-def perform_form(request, form, perform, success) -> bool:
-    """Validate, call the service (`perform(cleaned_data)`); its refusal becomes a form
-    error, its result a success message (`success(result)`). True when done."""
-    if not form.is_valid():
-        return False
-    try:
-        result = perform(form.cleaned_data)
-    except DomainError as exc:
-        add_domain_error(form, exc)
-        return False
-    messages.success(request, success(result))
-    return True

@@ -1,6 +1,7 @@
 from collections.abc import Iterable
 
 from django import forms
+from django.contrib import messages
 
 from .errors import DomainError
 from .models import Department, Track
@@ -127,3 +128,18 @@ def add_domain_error(form: forms.Form, exc: DomainError) -> None:
     One mapping for the admin and the dashboard, as the API's exception handler is for the
     API."""
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+def perform_form(request, form, perform, success) -> bool:
+    """Validate, call the service (`perform(cleaned_data)`); its refusal becomes a form
+    error, its result a success message (`success(result)`). True when done. The dashboard's
+    action forms and the admin's role views share it."""
+    if not form.is_valid():
+        return False
+    try:
+        result = perform(form.cleaned_data)
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        return False
+    messages.success(request, success(result))
+    return True

@@ -1,7 +1,7 @@
 """HR's role-assignment desk: the policy, assignments, hand-overs and successors."""
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -9,8 +9,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from departments.admin import HRAdminMixin, ServiceAdminMixin
-from departments.errors import DomainError
-from departments.forms import add_domain_error
+from departments.forms import perform_form
 from departments.models import Department, Person
 
 from ..constants import ASSIGNMENT_RECORD_FIELDS
@@ -123,9 +122,14 @@ class TechLeadAssignmentAdmin(HRAdminMixin, admin.ModelAdmin):
         rules = rules_by_id()
         return [(p, annotated_verdict(p, rules)) for p in department_members(department=department)]
 
-    def _done(self, request, message, department):
-        self.message_user(request, message, messages.SUCCESS)
-        return redirect("admin:departments_department_change", department.pk)
+    def _done(self, request, form, perform, success, department=None):
+        """A POST's form: validated, the service called (`perform(cleaned_data)`), its refusal
+        shown on the form (None: the form is shown again), else its success message and a
+        redirect to the department (by default the form's)."""
+        if request.method == "POST" and perform_form(request, form, perform, success):
+            department = department or form.cleaned_data["department"]
+            return redirect("admin:departments_department_change", department.pk)
+        return None
 
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):
@@ -135,23 +139,14 @@ class TechLeadAssignmentAdmin(HRAdminMixin, admin.ModelAdmin):
         if department_id and str(department_id).isdigit():
             department = Department.objects.filter(pk=department_id).first()
         form = AssignForm(request.POST or None, department=department)
-        if request.method == "POST" and form.is_valid():
-            try:
-                lead = assignment_create(
-                    department=form.cleaned_data["department"],
-                    person=form.cleaned_data["person"],
-                    assigned_by=request.user,
-                    reason=form.cleaned_data["reason"],
-                    override_reason=form.cleaned_data["override_reason"],
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
-                return self._done(
-                    request,
-                    f"{lead.person} is now Tech Lead of {lead.department}.",
-                    lead.department,
-                )
+        done = self._done(
+            request,
+            form,
+            lambda data: assignment_create(assigned_by=request.user, **data),
+            lambda lead: f"{lead.person} is now Tech Lead of {lead.department}.",
+        )
+        if done is not None:
+            return done
         title = f"Assign a Tech Lead to {department}" if department else "Assign a Tech Lead"
         return self._render(
             request, title, form, department=department, candidates=self._candidates(department)
@@ -164,19 +159,15 @@ class TechLeadAssignmentAdmin(HRAdminMixin, admin.ModelAdmin):
             TechLeadAssignment.objects.select_related("person", "department"), pk=pk
         )
         form = EndForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                assignment_end(
-                    assignment=assignment, ended_by=request.user, reason=form.cleaned_data["reason"]
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
-                return self._done(
-                    request,
-                    f"{assignment.person} is no longer Tech Lead of {assignment.department}.",
-                    assignment.department,
-                )
+        done = self._done(
+            request,
+            form,
+            lambda data: assignment_end(assignment=assignment, ended_by=request.user, **data),
+            lambda _: f"{assignment.person} is no longer Tech Lead of {assignment.department}.",
+            assignment.department,
+        )
+        if done is not None:
+            return done
         return self._render(request, f"End {assignment}", form, assignment=assignment)
 
     def hand_over_view(self, request, pk):
@@ -187,21 +178,17 @@ class TechLeadAssignmentAdmin(HRAdminMixin, admin.ModelAdmin):
         )
         department = assignment.department
         form = LeadForm(request.POST or None, department=department)
-        if request.method == "POST" and form.is_valid():
-            try:
-                lead = assignment_hand_over(
-                    department=department,
-                    successor=form.cleaned_data["person"],
-                    actor=request.user,
-                    reason=form.cleaned_data["reason"],
-                    override_reason=form.cleaned_data["override_reason"],
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
-                return self._done(
-                    request, f"{assignment.person} handed over to {lead.person}.", department
-                )
+        done = self._done(
+            request,
+            form,
+            lambda data: assignment_hand_over(
+                department=department, actor=request.user, successor=data.pop("person"), **data
+            ),
+            lambda lead: f"{assignment.person} handed over to {lead.person}.",
+            department,
+        )
+        if done is not None:
+            return done
         return self._render(
             request,
             f"Hand over {department}'s Tech Lead role",
