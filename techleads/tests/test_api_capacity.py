@@ -157,7 +157,7 @@ def test_removing_an_allocation_frees_the_capacity_and_is_audited(api, org):
     ("path", "field"),
     [
         ("/api/v1/allocations/?on=notadate", "on"),
-        ("/api/v1/allocations/?department=platform", "department"),
+        ("/api/v1/allocations/?department=no-such-department", "department"),  # id or slug
         ("/api/v1/allocations/?department=100000000000000000000", "department"),
         ("/api/v1/departments/{platform}/capacity/?period_start=May", "period_start"),
     ],
