@@ -498,23 +498,13 @@ class DemoBuilder:
                 with self.at(self.day(FOUNDERS_LEFT)):
                     assignment_end(assignment=first, ended_by=hr, reason="Moved to another team")
             return
+        # Today's lead takes over from the founder, or is the department's first.
+        if plan.founder is not None:
+            start, lead = assignment_hand_over, {"successor": plan.lead, "actor": hr}
+        else:
+            start, lead = assignment_create, {"person": plan.lead, "assigned_by": hr}
         with self.at(plan.started):
-            if plan.founder is not None:
-                assignment_hand_over(
-                    department=department,
-                    successor=plan.lead,
-                    actor=hr,
-                    reason=plan.reason,
-                    override_reason=plan.override,
-                )
-            else:
-                assignment_create(
-                    department=department,
-                    person=plan.lead,
-                    assigned_by=hr,
-                    reason=plan.reason,
-                    override_reason=plan.override,
-                )
+            start(department=department, reason=plan.reason, override_reason=plan.override, **lead)
         if plan.kind.startswith("transition"):
             with self.at(self.day(PROMOTED)):
                 person_update(actor=hr, person=plan.lead, step=4)
