@@ -163,6 +163,7 @@ def test_processes_filter_by_involved_department(api, org, process):
     assert titles(f"involved_department={org.data.pk}") == ["Data requests", "Incident hand-off"]
     row = api("ian").get(f"/api/v1/sops/{data_only.pk}/").json()
     assert row["involved_departments"] == [org.data.pk]
-    for bad in ("data", "1.5", "100000000000000000000"):  # the last: beyond any id, not a 500
+    # An unknown slug, not a number, beyond any id (not a 500).
+    for bad in ("no-such-department", "1.5", "100000000000000000000"):
         response = api("ian").get(f"/api/v1/sops/?involved_department={bad}")
         assert response.status_code == 400 and "involved_department" in response.json()
