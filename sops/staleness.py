@@ -182,74 +182,76 @@ def digest_body(
     return "\n".join(lines)
 
 
-def _notify(*, run, kind, recipient_id, key, documents, total, subject, intro) -> int:
-    try:
-        with transaction.atomic():
-            notification = Notification.objects.create(
-                recipient_id=recipient_id,
-                kind=kind,
-                subject=subject,
-                body=digest_body(documents, total, intro),
-                run=run,
-                dedup_key=key,
-                more_documents=total - len(documents),
-            )
-    except IntegrityError:
-        return 0  # already stored by an earlier or concurrent run
-    notification.documents.set(documents)
-    return 1
+# Per kind of notification of claimed documents: its dedup key, subject and intro, formatted
+# with the recipient's id, the run's id, the total and the escalation delay in days.
+CLAIM_MESSAGES = {
+    Notification.Kind.DIGEST: (
+        "digest:{recipient}:{run}",
+        "{total} document(s) you own need a review",
+        "These documents became due soon or stale. Review them, or retire them.",
+    ),
+    Notification.Kind.ESCALATION: (
+        "escalation:{recipient}:{run}",
+        "{total} document(s) in your departments are long overdue",
+        "These documents have been stale for more than {days} days.",
+    ),
+    Notification.Kind.HR_REPORT: (
+        "hr:{run}",
+        "{total} due or stale document(s) have nobody to act on them",
+        "These documents have no active owner, or no active manager to escalate to.",
+    ),
+}
+
+
+def _notify(*, run, kind, claimed: QuerySet[Document], recipient: str | None) -> int:
+    """One notification of `kind` per recipient (`recipient`, a field of the `claimed`
+    documents), or one to HR of them all (`recipient` None), listing the first documents
+    and counting the rest; return how many this run stored (a key an earlier or concurrent
+    run stored is skipped)."""
+    key, subject, intro = CLAIM_MESSAGES[kind]
+    if recipient is None:
+        claimed = claimed.annotate(everyone=Value(1))
+    sent = 0
+    for value, documents, total in _grouped(claimed, recipient or "everyone"):
+        recipient_id = value if recipient else None
+        try:
+            with transaction.atomic():
+                notification = Notification.objects.create(
+                    recipient_id=recipient_id,
+                    kind=kind,
+                    subject=subject.format(total=total),
+                    body=digest_body(
+                        documents, total, intro.format(days=settings.STALENESS_ESCALATION_DAYS)
+                    ),
+                    run=run,
+                    dedup_key=key.format(recipient=recipient_id, run=run.pk),
+                    more_documents=total - len(documents),
+                )
+        except IntegrityError:
+            continue  # already stored by an earlier or concurrent run
+        notification.documents.set(documents)
+        sent += 1
+    return sent
 
 
 def notifications_create(*, run: StalenessRun) -> int:
     """1. owners' digests of what this run claimed, 2. escalations to the managers of
     documents claimed for escalation, 3. one HR report of claimed documents whose owner
     is missing or inactive, or whose department has no active manager to escalate to."""
-    sent = 0
     claimed = Document.objects.filter(notified_run=run).select_related("department", "owner")
     owned = claimed.filter(owner__isnull=False, owner__is_active=True)
-    for owner_id, documents, total in _grouped(owned, "owner_id"):
-        sent += _notify(
-            run=run,
-            kind=Notification.Kind.DIGEST,
-            recipient_id=owner_id,
-            key=f"digest:{owner_id}:{run.pk}",
-            documents=documents,
-            total=total,
-            subject=f"{total} document(s) you own need a review",
-            intro="These documents became due soon or stale. Review them, or retire them.",
-        )
+    sent = _notify(run=run, kind=Notification.Kind.DIGEST, claimed=owned, recipient="owner_id")
     escalated = Document.objects.filter(escalated_run=run).select_related("department", "owner")
-    managed = escalated.filter(department__manager__is_active=True)
-    for manager_id, documents, total in _grouped(
-        managed.annotate(manager_id=F("department__manager_id")), "manager_id"
-    ):
-        sent += _notify(
-            run=run,
-            kind=Notification.Kind.ESCALATION,
-            recipient_id=manager_id,
-            key=f"escalation:{manager_id}:{run.pk}",
-            documents=documents,
-            total=total,
-            subject=f"{total} document(s) in your departments are long overdue",
-            intro=(
-                f"These documents have been stale for more than "
-                f"{settings.STALENESS_ESCALATION_DAYS} days."
-            ),
-        )
+    managed = escalated.filter(department__manager__is_active=True).annotate(
+        manager_id=F("department__manager_id")
+    )
+    sent += _notify(
+        run=run, kind=Notification.Kind.ESCALATION, claimed=managed, recipient="manager_id"
+    )
     orphans = claimed.filter(Q(owner__isnull=True) | Q(owner__is_active=False)) | escalated.exclude(
         department__manager__is_active=True
     )
-    for _, documents, total in _grouped(orphans.annotate(everyone=Value(1)), "everyone"):
-        sent += _notify(
-            run=run,
-            kind=Notification.Kind.HR_REPORT,
-            recipient_id=None,
-            key=f"hr:{run.pk}",
-            documents=documents,
-            total=total,
-            subject=f"{total} due or stale document(s) have nobody to act on them",
-            intro="These documents have no active owner, or no active manager to escalate to.",
-        )
+    sent += _notify(run=run, kind=Notification.Kind.HR_REPORT, claimed=orphans, recipient=None)
     return sent
 
 
