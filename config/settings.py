@@ -5,9 +5,11 @@ tasks eagerly in-process and email goes to the console. See README, Configuratio
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -71,6 +73,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "csp",
     "django_celery_beat",
     "integrations",
     "departments",
@@ -90,8 +94,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Sessions end after SESSION_IDLE_MINUTES idle (config/sessions.py).
+    "config.sessions.SessionIdleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Content-Security-Policy on every response (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
+    # Login protection: axes' refusals become 429 answers (departments/lockout.py). Last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -133,6 +143,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Axes' backend first: it refuses a locked-out username and address before any password
+# is checked (LOGIN_FAILURE_LIMIT, README, Security and reliability).
+AUTHENTICATION_BACKENDS = [
+    "departments.lockout.LoginProtectionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -179,6 +196,45 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# A session ends after SESSION_IDLE_MINUTES without a request: config.sessions renews it
+# (at most once a minute, so a page costs no session write).
+SESSION_IDLE_MINUTES = max(1, env_int("SESSION_IDLE_MINUTES", 60))
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+
+# Content-Security-Policy (django-csp): no inline script or style, nothing from elsewhere,
+# never framed. Swagger UI at /api/docs/ loads its script from a URL of its own.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Login protection (django-axes): LOGIN_FAILURE_LIMIT failures for one username from one
+# client address within LOGIN_LOCKOUT_MINUTES lock that pair out for the period, the right
+# password included; a success resets the count. The address is REMOTE_ADDR, or the last
+# X-Forwarded-For entry with USE_X_FORWARDED_FOR (only behind a proxy that sets it).
+LOGIN_FAILURE_LIMIT = max(1, env_int("LOGIN_FAILURE_LIMIT", 10))
+LOGIN_LOCKOUT_MINUTES = max(1, env_int("LOGIN_LOCKOUT_MINUTES", 15))
+USE_X_FORWARDED_FOR = env_bool("USE_X_FORWARDED_FOR", False)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Refused tries during a lockout do not extend it: it ends LOGIN_LOCKOUT_MINUTES after the
+# last counted failure.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "departments.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "departments.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
 if env_bool("USE_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
