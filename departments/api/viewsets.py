@@ -74,3 +74,22 @@ class GenericViewSet(viewsets.GenericViewSet):
             if unknown:
                 response = self.handle_exception(UnknownQueryParameters(unknown, accepted))
         return super().finalize_response(request, response, *args, **kwargs)
+
+
+class ServiceWritesMixin:
+    """Writes through the app's services, as the acting user: a create calls
+    `create_service(actor=..., **data)`, an update `update_service(actor=..., <instance_name>=
+    the object, **data)`; the answer shows what the service returned. The services are set
+    as `staticmethod`s."""
+
+    create_service = update_service = None
+    instance_name = ""
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = self.create_service(actor=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        target = {self.instance_name: serializer.instance}
+        data = serializer.validated_data
+        serializer.instance = self.update_service(actor=self.request.user, **target, **data)

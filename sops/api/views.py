@@ -4,7 +4,7 @@ from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from departments.api.viewsets import GenericViewSet
+from departments.api.viewsets import GenericViewSet, ServiceWritesMixin
 from departments.errors import DomainError, Forbidden
 from departments.selectors import user_person
 from sops.constants import DocumentKind
@@ -27,6 +27,7 @@ from .serializers import (
 
 
 class DocumentViewSet(
+    ServiceWritesMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -40,20 +41,15 @@ class DocumentViewSet(
     """
 
     serializer_class = DocumentSerializer
+    create_service = staticmethod(document_create)
+    update_service = staticmethod(document_update)
+    instance_name = "document"
     filterset_class = DocumentFilter
     ordering_fields = ["title", "next_review_at", "last_reviewed_at", "id"]
     ordering = ["title", "id"]
 
     def get_queryset(self):
         return documents_visible_to(self.request.user).prefetch_related("involved_departments")
-
-    def perform_create(self, serializer):
-        serializer.instance = document_create(actor=self.request.user, **serializer.validated_data)
-
-    def perform_update(self, serializer):
-        serializer.instance = document_update(
-            actor=self.request.user, document=serializer.instance, **serializer.validated_data
-        )
 
     @extend_schema(
         request=ReviewSerializer,

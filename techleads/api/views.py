@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from departments.api.pagination import PAGE_PARAMETERS, paginated
 from departments.api.permissions import HRWritesOthersRead, IsHR, IsIntegrationOrHR
 from departments.api.serializers import PersonRowSerializer, PersonSerializer
-from departments.api.viewsets import GenericViewSet
+from departments.api.viewsets import GenericViewSet, ServiceWritesMixin
 from departments.services import (
     department_create,
     department_update,
@@ -261,6 +261,7 @@ class DepartmentViewSet(
 
 
 class PersonViewSet(
+    ServiceWritesMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -268,6 +269,9 @@ class PersonViewSet(
     GenericViewSet,
 ):
     serializer_class = PersonSerializer
+    create_service = staticmethod(person_create)
+    update_service = staticmethod(person_update)
+    instance_name = "person"
     filterset_class = filtersets.PersonFilter
     permission_classes = [HRWritesOthersRead]
     ordering_fields = ["full_name", "employee_id", "level", "id"]
@@ -275,14 +279,6 @@ class PersonViewSet(
 
     def get_queryset(self):
         return people_with_eligibility(people_visible_to(self.request.user))
-
-    def perform_create(self, serializer):
-        serializer.instance = person_create(actor=self.request.user, **serializer.validated_data)
-
-    def perform_update(self, serializer):
-        serializer.instance = person_update(
-            actor=self.request.user, person=serializer.instance, **serializer.validated_data
-        )
 
     @extend_schema(
         responses={200: EligibilitySerializer, 404: OpenApiTypes.OBJECT},
