@@ -5,6 +5,8 @@ Tech Lead role (eligibility, history), which this app may not import.
 """
 
 from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html_join
 
 from .errors import DomainError
 from .forms import add_domain_error
@@ -30,6 +32,12 @@ class HRAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False  # history and the audit trail are never deleted
+
+
+def buttons(pk, *actions) -> str:
+    """Buttons to the admin action pages of the object `pk`: (label, URL name) pairs."""
+    links = ((reverse(name, args=[pk]), label) for label, name in actions)
+    return format_html_join(" ", '<a class="button" href="{}">{}</a>', links)
 
 
 class ServiceRefused(Exception):

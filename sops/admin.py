@@ -3,10 +3,15 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils.html import format_html
+from django.urls import path
 
-from departments.admin import HRAdminMixin, ReadOnlyInline, ServiceAdminMixin, changed_values
+from departments.admin import (
+    HRAdminMixin,
+    ReadOnlyInline,
+    ServiceAdminMixin,
+    buttons,
+    changed_values,
+)
 from departments.errors import DomainError
 
 from .constants import DOCUMENT_EDIT_FIELDS, ReviewOutcome
@@ -111,10 +116,7 @@ class DocumentAdmin(ServiceAdminMixin, admin.ModelAdmin):
     def review(self, document):
         if document.archived_at is not None:
             return "Archived: it is reviewed no more."
-        return format_html(
-            '<a class="button" href="{}">Mark reviewed…</a>',
-            reverse("admin:sops_document_review", args=[document.pk]),
-        )
+        return buttons(document.pk, ("Mark reviewed…", "admin:sops_document_review"))
 
     def get_urls(self):
         view = self.admin_site.admin_view

@@ -5,10 +5,9 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils.html import format_html
+from django.urls import path
 
-from departments.admin import HRAdminMixin, ServiceAdminMixin
+from departments.admin import HRAdminMixin, ServiceAdminMixin, buttons
 from departments.forms import perform_form
 from departments.models import Department, Person
 
@@ -83,10 +82,10 @@ class TechLeadAssignmentAdmin(HRAdminMixin, admin.ModelAdmin):
     def actions_links(self, assignment):
         if assignment.ended_at is not None:
             return "Ended (history is kept)."
-        return format_html(
-            '<a class="button" href="{}">Hand over…</a> <a class="button" href="{}">End…</a>',
-            reverse("admin:techleads_techleadassignment_handover", args=[assignment.pk]),
-            reverse("admin:techleads_techleadassignment_end", args=[assignment.pk]),
+        return buttons(
+            assignment.pk,
+            ("Hand over…", "admin:techleads_techleadassignment_handover"),
+            ("End…", "admin:techleads_techleadassignment_end"),
         )
 
     def has_change_permission(self, request, obj=None):
