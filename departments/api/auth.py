@@ -7,8 +7,10 @@ here, as a dashboard login does through the user_logged_in signal.
 """
 
 from axes.handlers.proxy import AxesProxyHandler
-from rest_framework import status
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import APIException
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -28,6 +30,16 @@ class ObtainAuthTokenView(ObtainAuthToken):
     # DRF's token view brings its own parsers; JSON goes through the depth-limited one.
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
+    @extend_schema(
+        responses={
+            200: AuthTokenSerializer,
+            429: OpenApiResponse(
+                inline_serializer("LockedOut", {"detail": serializers.CharField()}),
+                description="Too many failed logins for this username from this address "
+                "(LOGIN_FAILURE_LIMIT within LOGIN_LOCKOUT_MINUTES): refused until then.",
+            ),
+        }
+    )
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         valid = serializer.is_valid()

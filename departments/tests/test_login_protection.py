@@ -169,3 +169,11 @@ def test_only_hr_sees_the_lockouts(user, client, org):
     client.force_login(org.ian.user)
     changelist = reverse("admin:axes_accessattempt_changelist")
     assert client.get(changelist).status_code == 403
+
+
+def test_the_schema_documents_the_lockout(api):
+    schema = api("hr").get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    responses = schema["paths"][TOKEN]["post"]["responses"]
+    assert set(responses) == {"200", "429"}
+    locked = responses["429"]["content"]["application/json"]["schema"]["$ref"]
+    assert schema["components"]["schemas"][locked.rsplit("/", 1)[-1]]["required"] == ["detail"]
