@@ -5,6 +5,10 @@ A session lives SESSION_COOKIE_AGE (the idle time) from its last save, in the da
 and in the cookie. Saving it on every request (SESSION_SAVE_EVERY_REQUEST) would cost
 every page a write; this middleware renews a logged-in session at most once per
 REFRESH_SECONDS (or a tenth of the idle time, if shorter), so a page still costs none.
+
+The renewal time is stamped in the session when it is saved for a login. A session
+without the stamp (one made by code, such as the test client's force_login, or one from
+before this release) is not renewed: it ends SESSION_COOKIE_AGE after it was last saved.
 """
 
 import time
