@@ -8,7 +8,7 @@ REFRESH_SECONDS (or a tenth of the idle time, if shorter), so a page still costs
 
 The renewal time is stamped in the session when it is saved for a login. A session
 without the stamp (one made by code, such as the test client's force_login, or one from
-before this release) is not renewed: it ends SESSION_COOKIE_AGE after it was last saved.
+before this release) is not renewed: it keeps the expiry it was last saved with.
 """
 
 import time
