@@ -32,7 +32,7 @@ def session_url(session) -> str:
 
 def held(time_machine, session) -> None:
     """The clock moves to an hour after the session's start, for the rest of the test: only
-    a session that has started is recorded as held."""
+    a session that has started is recorded as held. Log in afterwards: sessions end idle."""
     time_machine.move_to(session.scheduled_for + timedelta(hours=1))
 
 
@@ -261,9 +261,9 @@ def test_hr_schedules_for_any_department(client, org):
 
 
 def test_recording_a_held_session_marks_present_and_absent(client, org, sessions, time_machine):
-    client.force_login(org.lea.user)
     session = sessions["platform"]
     held(time_machine, session)
+    client.force_login(org.lea.user)  # after the wait: an idle login has ended by then
     response = client.post(
         record_url(session),
         {"status": "completed", "present": [org.ian.pk], "link": "https://example.com/rec"},
@@ -290,9 +290,9 @@ def test_cancelling_a_session_records_no_attendance(client, org, sessions):
 
 
 def test_recording_twice_shows_the_refusal_on_the_page(client, org, sessions, time_machine):
-    client.force_login(org.lea.user)
     session = sessions["platform"]
     held(time_machine, session)
+    client.force_login(org.lea.user)  # after the wait: an idle login has ended by then
     client.post(record_url(session), {"status": "completed", "present": [org.ian.pk]})
     response = client.post(record_url(session), {"status": "cancelled", "present": []})
     assert response.status_code == 200
@@ -318,9 +318,9 @@ def test_a_session_that_has_not_started_is_offered_only_for_cancelling(client, o
 def test_a_session_is_offered_for_recording_as_held_once_it_has_started(
     client, org, sessions, time_machine
 ):
-    client.force_login(org.lea.user)
     session = sessions["platform"]
     held(time_machine, session)
+    client.force_login(org.lea.user)  # after the wait: an idle login has ended by then
     record = section(body(client.get(session_url(session))), "record-heading")
     assert '<option value="completed">Held</option>' in record and 'name="present"' in record
     assert "has not started yet" not in record
