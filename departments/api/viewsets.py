@@ -1,5 +1,5 @@
 from django.http import QueryDict
-from rest_framework import viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.generics import get_object_or_404
 from rest_framework.settings import api_settings
 
@@ -76,8 +76,8 @@ class GenericViewSet(viewsets.GenericViewSet):
         return super().finalize_response(request, response, *args, **kwargs)
 
 
-class ServiceWritesMixin:
-    """Writes through the app's services, as the acting user: a create calls
+class ServiceWritesMixin(mixins.CreateModelMixin, mixins.UpdateModelMixin):
+    """Create and update through the app's services, as the acting user: a create calls
     `create_service(actor=..., **data)`, an update `update_service(actor=..., <instance_name>=
     the object, **data)`; the answer shows what the service returned. The services are set
     as `staticmethod`s."""

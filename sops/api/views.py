@@ -27,11 +27,9 @@ from .serializers import (
 
 
 class DocumentViewSet(
-    ServiceWritesMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
+    ServiceWritesMixin,
     GenericViewSet,
 ):
     """SOPs, best practices, playbooks, Knowledge Hub pages, processes and tools.

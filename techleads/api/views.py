@@ -261,11 +261,9 @@ class DepartmentViewSet(
 
 
 class PersonViewSet(
-    ServiceWritesMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
+    ServiceWritesMixin,
     GenericViewSet,
 ):
     serializer_class = PersonSerializer
