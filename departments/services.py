@@ -1,6 +1,7 @@
 """Writes to the organisation. Every change runs in a transaction and leaves an audit entry."""
 
 from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -181,17 +182,41 @@ def department_update(*, actor, department: Department, **fields) -> Department:
     )
 
 
+# The unique indexes on Person and the field each protects, to name it in a conflict.
+PERSON_UNIQUE_FIELDS = {
+    "email_unique": "email",
+    "jira_account": "jira_account_id",
+    "employee_id": "employee_id",
+}
+
+
+@contextmanager
+def unique_or_conflict(fields_by_index: dict[str, str]):
+    """Validation checks uniqueness first; when two requests pass it at the same moment, the
+    unique index has the last word, and this turns it into a 409 naming the field."""
+    try:
+        with transaction.atomic():  # savepoint: the caller's transaction stays usable
+            yield
+    except IntegrityError as exc:
+        field = next((f for index, f in fields_by_index.items() if index in str(exc)), None)
+        raise Conflict(
+            f"Another record took this {field or 'value'} at the same moment; try again.",
+            field=field,
+        ) from exc
+
+
 @transaction.atomic
 def person_create(*, actor, **fields) -> Person:
     require_hr(actor, "add people")
     person = Person(**fields)
-    return audited_create(
-        actor=actor,
-        instance=person,
-        verb="person.create",
-        tracked=PERSON_AUDIT_FIELDS,
-        department=person.department,
-    )
+    with unique_or_conflict(PERSON_UNIQUE_FIELDS):
+        return audited_create(
+            actor=actor,
+            instance=person,
+            verb="person.create",
+            tracked=PERSON_AUDIT_FIELDS,
+            department=person.department,
+        )
 
 
 @transaction.atomic
@@ -199,14 +224,15 @@ def person_update(*, actor, person: Person, **fields) -> Person:
     require_hr(actor, "change people")
     _refuse_own_record(actor=actor, person=person)
     person = Person.objects.select_for_update().get(pk=person.pk)
-    return audited_update(
-        actor=actor,
-        instance=person,
-        fields=fields,
-        tracked=PERSON_AUDIT_FIELDS,
-        verb="person.update",
-        department=fields.get("department", person.department),
-    )
+    with unique_or_conflict(PERSON_UNIQUE_FIELDS):
+        return audited_update(
+            actor=actor,
+            instance=person,
+            fields=fields,
+            tracked=PERSON_AUDIT_FIELDS,
+            verb="person.update",
+            department=fields.get("department", person.department),
+        )
 
 
 @dataclass(frozen=True)
@@ -328,10 +354,14 @@ def people_upsert(
        email or Jira account id moving between people is first cleared on those who
        change theirs, so a swap never meets the unique indexes half done.
     """
+    # A NUL character never reaches PostgreSQL (it refuses one in any string): such an id
+    # matches nobody here, and its row's validation names the character.
     ids = {
         str(row["employee_id"]).strip()
         for row in rows
-        if isinstance(row, dict) and isinstance(row.get("employee_id"), str | int)
+        if isinstance(row, dict)
+        and isinstance(row.get("employee_id"), str | int)
+        and "\x00" not in str(row["employee_id"])
     }
     existing = {
         p.employee_id: p
