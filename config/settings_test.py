@@ -26,7 +26,10 @@ SECURE_HSTS_SECONDS = 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = False
 SECURE_HSTS_PRELOAD = False
 
-# Static files are served from the source folders; tests never run collectstatic.
+# Static files are served from the source folders; tests never run collectstatic, and
+# WhiteNoise does not index a collected folder some other run may be rewriting.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -180,6 +180,9 @@ def servers():
             "LOG_LEVEL": "WARNING",
             "PORT": str(port),
             "WEB_CONCURRENCY": "2",
+            # Its own collected static files: the repository's folder may be served by
+            # another run at the same time.
+            "STATIC_ROOT": str(folder / "static"),
         }
 
         def manage(*args: str, code: str | None = None) -> str:
