@@ -14,6 +14,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from departments.constants import AUDIT_FIELDS
 from departments.filtersets import AuditEntryFilter
 from departments.models import AuditEntry
 from departments.selectors import user_is_hr
@@ -22,18 +23,7 @@ from .lists import filter_list, page_of
 
 PAGE_FILTERS = ["search", "verb_prefix", "department", "actor", "since", "until"]
 HIDDEN_FILTERS = ["verb", "target_type"]
-CSV_COLUMNS = [
-    "created_at",
-    "actor",
-    "verb",
-    "target_type",
-    "target_id",
-    "target_repr",
-    "department",
-    "before",
-    "after",
-    "note",
-]
+CSV_COLUMNS = list(AUDIT_FIELDS)
 # A cell starting with one of these is a formula to a spreadsheet (CSV injection): such
 # text is exported with a leading apostrophe, as spreadsheets themselves escape it.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -16,3 +16,16 @@ PERSON_SYNC_FIELDS = (
 # A person's record as the API, the admin and the audit trail show it.
 PERSON_FIELDS = ("employee_id", *PERSON_SYNC_FIELDS)
 DEPARTMENT_FIELDS = ("name", "slug", "parent", "manager", "confluence_space", "knowledge_hub_url")
+# An audit entry's columns, as the API and the CSV export give them.
+AUDIT_FIELDS = (
+    "created_at",
+    "actor",
+    "verb",
+    "target_type",
+    "target_id",
+    "target_repr",
+    "department",
+    "before",
+    "after",
+    "note",
+)

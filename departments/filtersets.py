@@ -127,6 +127,17 @@ class ActorFilter(django_filters.CharFilter):
         return qs.filter(actor__username=value)
 
 
+def moment_filter(field: str, lookup: str, label: str, meaning: str):
+    """An ISO 8601 date and time, picked on a page with the browser's own control."""
+    return django_filters.IsoDateTimeFilter(
+        field_name=field,
+        lookup_expr=lookup,
+        label=label,
+        help_text=f"{meaning} (ISO 8601).",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+
 class AuditEntryFilter(django_filters.FilterSet):
     """The audit trail's filters: one definition for the API, the dashboard page and its CSV
     export."""
@@ -145,20 +156,8 @@ class AuditEntryFilter(django_filters.FilterSet):
     target_type = django_filters.CharFilter(
         max_length=100, label="Target type", help_text="e.g. techleads.techleadassignment."
     )
-    since = django_filters.IsoDateTimeFilter(
-        field_name="created_at",
-        lookup_expr="gte",
-        label="Since",
-        help_text="Written at or after this time (ISO 8601).",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-    )
-    until = django_filters.IsoDateTimeFilter(
-        field_name="created_at",
-        lookup_expr="lt",
-        label="Until",
-        help_text="Written before this time (ISO 8601).",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-    )
+    since = moment_filter("created_at", "gte", "Since", "Written at or after this time")
+    until = moment_filter("created_at", "lt", "Until", "Written before this time")
 
     class Meta:
         model = AuditEntry

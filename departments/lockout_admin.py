@@ -6,26 +6,17 @@ from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 
+from .admin import HRAdminMixin
 from .lockout import login_lockout_reset
-from .selectors import user_is_hr
 
 
-class HRReadsMixin:
+class HRReadsMixin(HRAdminMixin):
     """HR and superusers read these records; nobody adds, edits or deletes them here."""
-
-    def has_module_permission(self, request):
-        return user_is_hr(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return user_is_hr(request.user)
 
     def has_add_permission(self, request, *args):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False
 
 

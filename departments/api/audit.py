@@ -6,6 +6,7 @@ deleted (departments migration 0008)."""
 
 from rest_framework import mixins, serializers
 
+from departments.constants import AUDIT_FIELDS
 from departments.filtersets import AuditEntryFilter
 from departments.models import AuditEntry
 
@@ -21,20 +22,7 @@ class AuditEntrySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AuditEntry
-        fields = [
-            "id",
-            "created_at",
-            "actor",
-            "actor_id",
-            "verb",
-            "target_type",
-            "target_id",
-            "target_repr",
-            "department",
-            "before",
-            "after",
-            "note",
-        ]
+        fields = ["id", *AUDIT_FIELDS, "actor_id"]
         read_only_fields = fields
 
 
