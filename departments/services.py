@@ -492,23 +492,38 @@ def integration_create(*, actor, name: str, note: str = "") -> tuple[Any, str]:
     return login, token.key
 
 
-@transaction.atomic
-def integration_rotate(*, actor, login) -> str:
-    """Replace the login's token (the old one stops working) and reactivate the login."""
+def _integration_access_set(*, actor, login, active: bool, verb: str, note: str = ""):
+    """Drop the login's token, set whether it may act (with a new token when it may), and
+    audit the change. None when nothing changed (revoking a revoked login)."""
     _require_hr_or_system(actor)
     _require_integration_login(login)
     had_token = Token.objects.filter(user=login).delete()[0] > 0
+    if not (active or had_token or login.is_active):
+        return None
     before = {"is_active": login.is_active, "token": had_token}
-    token = Token.objects.create(user=login)
-    if not login.is_active:
-        login.is_active = True
+    token = Token.objects.create(user=login) if active else None
+    if login.is_active != active:
+        login.is_active = active
         login.save(update_fields=["is_active"])
     audit_entry_create(
         actor=actor,
-        verb="integration.rotate",
+        verb=verb,
         target=login,
         before=before,
-        after={"is_active": True, "token": True},
+        after={"is_active": active, "token": active},
+        note=note,
+    )
+    return token
+
+
+@transaction.atomic
+def integration_rotate(*, actor, login) -> str:
+    """Replace the login's token (the old one stops working) and reactivate the login."""
+    token = _integration_access_set(
+        actor=actor,
+        login=login,
+        active=True,
+        verb="integration.rotate",
         note="A new token replaced the old one.",
     )
     return token.key
@@ -518,21 +533,7 @@ def integration_rotate(*, actor, login) -> str:
 def integration_revoke(*, actor, login):
     """Delete the login's token and deactivate it: its requests are refused from now on.
     Revoking a revoked login changes nothing."""
-    _require_hr_or_system(actor)
-    _require_integration_login(login)
-    had_token = Token.objects.filter(user=login).delete()[0] > 0
-    if not had_token and not login.is_active:
-        return login
-    before = {"is_active": login.is_active, "token": had_token}
-    login.is_active = False
-    login.save(update_fields=["is_active"])
-    audit_entry_create(
-        actor=actor,
-        verb="integration.revoke",
-        target=login,
-        before=before,
-        after={"is_active": False, "token": False},
-    )
+    _integration_access_set(actor=actor, login=login, active=False, verb="integration.revoke")
     return login
 
 
