@@ -3,11 +3,13 @@ page's filter form (NetBox's pattern), a page of rows is shown at a time, and an
 form calls one service whose refusal lands on the form."""
 
 from django import forms
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.shortcuts import redirect
 from django_filters import FilterSet
 
 # The action forms' helper, shared with the admin's role views.
-from departments.forms import perform_form  # noqa: F401
+from departments.forms import perform_form
 from techleads.selectors import departments_visible_to
 
 PAGE_SIZE = 25
@@ -44,3 +46,14 @@ def offer_departments(form, user):
         for name in names:
             form.fields[name].widget = forms.Select(choices=choices)
     return form
+
+
+def form_action(request, *, allowed: bool, refusal: str, form, perform, success, done, page):
+    """A POST on an object's page: a role without the action gets a 403 (`refusal`); the
+    form calls its service (perform_form); done, redirect to `done` (a URL name and its
+    arguments); refused, `page(form)` shows the page again with the form's errors."""
+    if not allowed:
+        raise PermissionDenied(refusal)
+    if perform_form(request, form, perform, success):
+        return redirect(*done)
+    return page(form)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from departments.errors import DomainError
+from departments.forms import perform_form
 from departments.selectors import user_person
 from sops.filtersets import DocumentFilter
 from sops.models import Document
@@ -60,7 +61,7 @@ from techleads.services import (
 )
 
 from . import forms
-from .lists import filter_list, offer_departments, page_of, perform_form
+from .lists import filter_list, form_action, offer_departments, page_of
 
 
 def create_view(*, form, refusal, perform, success, page, form_name):
@@ -151,18 +152,16 @@ def session_detail(request, pk, record_form=None):
 @login_required
 def session_record(request, pk):
     session = _session_for_user(request, pk)
-    if not can_lead_department(request.user, session.department):
-        raise PermissionDenied("Only HR and the department's Tech Lead record its sessions.")
-    form = forms.RecordSessionForm(request.POST, session=session)
-    done = perform_form(
+    return form_action(
         request,
-        form,
-        lambda data: tech_session_record(actor=request.user, session=session, **data),
-        lambda s: f"Recorded as {s.get_status_display().lower()}.",
+        allowed=can_lead_department(request.user, session.department),
+        refusal="Only HR and the department's Tech Lead record its sessions.",
+        form=forms.RecordSessionForm(request.POST, session=session),
+        perform=lambda data: tech_session_record(actor=request.user, session=session, **data),
+        success=lambda s: f"Recorded as {s.get_status_display().lower()}.",
+        done=("dashboard:session", session.pk),
+        page=lambda form: session_detail(request, pk, record_form=form),
     )
-    if done:
-        return redirect("dashboard:session", pk=session.pk)
-    return session_detail(request, pk, record_form=form)
 
 
 # Process improvement ------------------------------------------------------------------

@@ -5,7 +5,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -44,7 +43,7 @@ from techleads.services import (
 
 from . import forms
 from .health import DepartmentHealth, department_health, departments_with_health_inputs
-from .lists import filter_list, page_of, perform_form
+from .lists import filter_list, form_action, page_of
 from .selectors import department_rows, notifications_for, overview
 from .services import notifications_mark_read
 
@@ -149,12 +148,18 @@ def department_action(*, form, form_name, perform, success, allowed=_hr):
     @login_required
     def view(request, pk):
         department = department_for_user(request, pk)
-        if not allowed(request.user, department):
-            raise PermissionDenied("Your role cannot do this.")
-        bound = form(request.POST) if form is EndForm else form(request.POST, department=department)
-        if perform_form(request, bound, lambda data: perform(request, department, data), success):
-            return redirect("dashboard:department", pk=department.pk)
-        return department_page(request, department, **{form_name: bound})
+        return form_action(
+            request,
+            allowed=allowed(request.user, department),
+            refusal="Your role cannot do this.",
+            form=form(request.POST)
+            if form is EndForm
+            else form(request.POST, department=department),
+            perform=lambda data: perform(request, department, data),
+            success=success,
+            done=("dashboard:department", department.pk),
+            page=lambda bound: department_page(request, department, **{form_name: bound}),
+        )
 
     return view
 
@@ -245,16 +250,16 @@ def document_detail(request, pk, form=None):
 @login_required
 def document_review(request, pk):
     document = document_for_user(request, pk)
-    if not can_review_document(request.user, document):
-        raise PermissionDenied("Only the owner, the department's Tech Lead or HR can review.")
-    form = forms.ReviewForm(request.POST)
-
-    def review(data):
-        return document_review_record(document=document, actor=request.user, **data)
-
-    if perform_form(request, form, review, lambda _: "Review recorded."):
-        return redirect("dashboard:document", pk=document.pk)
-    return document_detail(request, pk, form=form)
+    return form_action(
+        request,
+        allowed=can_review_document(request.user, document),
+        refusal="Only the owner, the department's Tech Lead or HR can review.",
+        form=forms.ReviewForm(request.POST),
+        perform=lambda data: document_review_record(document=document, actor=request.user, **data),
+        success=lambda _: "Review recorded.",
+        done=("dashboard:document", document.pk),
+        page=lambda form: document_detail(request, pk, form=form),
+    )
 
 
 @login_required
