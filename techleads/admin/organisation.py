@@ -11,18 +11,10 @@ from django.utils.html import format_html
 from departments.admin import ReadOnlyInline, ServiceAdminMixin
 from departments.constants import PERSON_FIELDS
 from departments.models import Department, Person
-from departments.services import (
-    department_create,
-    department_update,
-    person_create,
-    person_update,
-)
+from departments.services import department_create, department_update, person_create, person_update
 
 from ..filtersets import DepartmentFilter, PersonFilter
-from ..models import (
-    SuccessorCandidate,
-    TechLeadAssignment,
-)
+from ..models import SuccessorCandidate, TechLeadAssignment
 from ..selectors import (
     annotated_verdict,
     departments_with_lead,

@@ -13,16 +13,8 @@ from departments.models import Department, Person
 
 from ..constants import ASSIGNMENT_RECORD_FIELDS
 from ..forms import EndForm, LeadForm
-from ..models import (
-    EligibilityRule,
-    SuccessorCandidate,
-    TechLeadAssignment,
-)
-from ..selectors import (
-    annotated_verdict,
-    department_members,
-    rules_by_id,
-)
+from ..models import EligibilityRule, SuccessorCandidate, TechLeadAssignment
+from ..selectors import annotated_verdict, department_members, rules_by_id
 from ..services import (
     assignment_create,
     assignment_end,

@@ -8,10 +8,7 @@ from django.utils import timezone
 from departments.constraints import check, not_before
 from departments.models import Department, Person, Track
 
-from ..constants import (
-    Readiness,
-    VerdictChoice,
-)
+from ..constants import Readiness, VerdictChoice
 
 
 class EligibilityRule(models.Model):

@@ -7,13 +7,7 @@ from django.utils import timezone
 from departments.constraints import check, in_range, not_before
 from departments.models import Department, Person
 
-from ..constants import (
-    OPEN_TASK_STATUSES,
-    Attendance,
-    SessionStatus,
-    Severity,
-    TaskStatus,
-)
+from ..constants import OPEN_TASK_STATUSES, Attendance, SessionStatus, Severity, TaskStatus
 
 
 class TechSession(models.Model):

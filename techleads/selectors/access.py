@@ -1,11 +1,6 @@
 """Role scoping: what each viewer may see and run, decided once for every face."""
 
-from django.db.models import (
-    Exists,
-    OuterRef,
-    Q,
-    QuerySet,
-)
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from departments.models import Department, Person
 from departments.selectors import user_is_hr, user_person

@@ -1,12 +1,6 @@
 """Eligibility in SQL: the twin of rules.eligibility_evaluate, for one person or any queryset."""
 
-from django.db.models import (
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-)
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from departments.models import Person

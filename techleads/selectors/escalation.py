@@ -21,10 +21,7 @@ from django.db.models.functions import Coalesce
 from departments.models import Department, Person
 
 from ..constants import EscalationRole, Readiness
-from ..models import (
-    SuccessorCandidate,
-    TechLeadAssignment,
-)
+from ..models import SuccessorCandidate, TechLeadAssignment
 from .access import departments_visible_to
 
 

@@ -1,19 +1,11 @@
 """Who leads which department, now and in the succession plan."""
 
-from django.db.models import (
-    Exists,
-    OuterRef,
-    Prefetch,
-    QuerySet,
-)
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from departments.models import Department, Person
 
 from ..constants import Readiness, VerdictChoice
-from ..models import (
-    SuccessorCandidate,
-    TechLeadAssignment,
-)
+from ..models import SuccessorCandidate, TechLeadAssignment
 from .eligibility import lead_verdict_subquery
 
 

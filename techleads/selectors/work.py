@@ -2,24 +2,13 @@
 
 from datetime import date
 
-from django.db.models import (
-    Exists,
-    OuterRef,
-    Q,
-    QuerySet,
-)
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from departments.selectors import count_subquery, user_is_hr, user_person
 
 from ..constants import OPEN_TASK_STATUSES, TaskStatus
-from ..models import (
-    ImprovementProject,
-    ImprovementTask,
-    Incident,
-    TechSession,
-    TechSessionInvite,
-)
+from ..models import ImprovementProject, ImprovementTask, Incident, TechSession, TechSessionInvite
 from .access import departments_visible_to
 
 

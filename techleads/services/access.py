@@ -5,10 +5,7 @@ from departments.models import Department, Person
 from departments.selectors import user_is_hr
 from departments.services import audited_update
 
-from ..selectors import (
-    can_lead_department,
-    can_manage_department,
-)
+from ..selectors import can_lead_department, can_manage_department
 
 
 def require_hr(actor) -> None:

@@ -6,10 +6,7 @@ from departments.errors import DomainError
 from departments.models import Person
 from departments.services import audit_entry_create, audited_create
 
-from ..models import (
-    Allocation,
-    ImprovementProject,
-)
+from ..models import Allocation, ImprovementProject
 from .access import require_active, require_lead
 
 

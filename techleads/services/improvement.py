@@ -11,14 +11,8 @@ from departments.selectors import user_person
 from departments.services import audited_create
 
 from ..constants import TaskStatus
-from ..models import (
-    ImprovementProject,
-    ImprovementTask,
-)
-from ..selectors import (
-    can_lead_department,
-    current_assignment,
-)
+from ..models import ImprovementProject, ImprovementTask
+from ..selectors import can_lead_department, current_assignment
 from .access import require_active, require_lead, work_item_update
 
 

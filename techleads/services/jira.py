@@ -13,10 +13,7 @@ from departments.selectors import user_is_hr
 from departments.services import audit_entry_create, integration_login_ensure, snapshot
 
 from ..constants import TaskStatus
-from ..models import (
-    ImprovementProject,
-    ImprovementTask,
-)
+from ..models import ImprovementProject, ImprovementTask
 from ..rules import JiraPayloadError, jira_deleted_issue_key, jira_issue_fields
 from .improvement import TASK_FIELDS, task_completed_at
 

@@ -10,10 +10,7 @@ from departments.models import Department, Person
 from departments.services import audit_entry_create, model_validate
 
 from ..constants import Attendance, SessionStatus
-from ..models import (
-    TechSession,
-    TechSessionInvite,
-)
+from ..models import TechSession, TechSessionInvite
 from .access import require_active, require_lead
 
 
