@@ -64,6 +64,12 @@ from . import forms
 from .lists import filter_list, form_action, offer_departments, page_of
 
 
+def _run_by(request, *, or_managed: bool = False) -> set[int]:
+    """The ids of the departments whose work the viewer runs (departments_led_by): where a
+    row's own actions (move, remove, resolve) are offered."""
+    return set(departments_led_by(request.user, or_managed=or_managed).values_list("pk", flat=True))
+
+
 def create_view(*, form, refusal, perform, success, page, form_name):
     """The POST view of a page's "new ..." form (`form(request, data)` builds it, None for a
     role without it): a role without the form gets a 403; done, back to the page; refused,
@@ -194,7 +200,7 @@ def improvement(request, task_form=None):
         queryset=projects_visible_to(request.user, today=today),
     ).qs.select_related("department", "owner")
     me = user_person(request.user)
-    led = set(departments_led_by(request.user).values_list("pk", flat=True))
+    led = _run_by(request)
     page = page_of(request, tasks)
     rows = [
         (
@@ -276,12 +282,11 @@ def capacity(request, allocation_form=None):
         .prefetch_related(Prefetch("allocations", queryset=allocations, to_attr="in_period"))
         .order_by("-over_allocated", "department__name", "full_name", "id")
     )
-    led = set(departments_led_by(request.user).values_list("pk", flat=True))
     context = {
         "form": form,
         "page": page_of(request, people),
         "period": (start, end),
-        "led": led,
+        "led": _run_by(request),
         "allocation_form": allocation_form or _allocation_form(request),
         "active": "capacity",
     }
@@ -331,11 +336,10 @@ def incidents(request, incident_form=None):
     queryset = filterset.qs.select_related("department", "handled_by").order_by(
         "-started_at", "-id"
     )
-    scope = set(departments_led_by(request.user, or_managed=True).values_list("pk", flat=True))
     context = {
         "form": filterset.form,
         "page": page_of(request, queryset),
-        "can_resolve": scope,
+        "can_resolve": _run_by(request, or_managed=True),
         "on_call": on_call(escalation_for(request.user).order_by("name")),
         "incident_form": incident_form or _incident_form(request),
         "active": "incidents",

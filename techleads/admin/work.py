@@ -48,18 +48,38 @@ class SessionAddForm(forms.ModelForm):
         fields = ["department", "topic", "presenter", "scheduled_for", "link"]
 
 
+class WorkAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    """The role's work in the admin: saved through its services; the related rows a list
+    shows are the ones picked with autocomplete, fetched with it; no full COUNT."""
+
+    show_full_result_count = False
+    # Fields fixed once the row exists: the work stays in its department, its lead's reach.
+    fixed_after_create: tuple[str, ...] = ()
+    # Rows recorded or replaced elsewhere, never edited here.
+    created_only = False
+
+    def get_list_select_related(self, request):
+        return list(self.autocomplete_fields)
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = self.fixed_after_create if obj else ()
+        return [*super().get_readonly_fields(request, obj), *fixed]
+
+    def has_change_permission(self, request, obj=None):
+        editable = obj is None or not self.created_only
+        return editable and super().has_change_permission(request, obj)
+
+
 @admin.register(TechSession)
-class TechSessionAdmin(ServiceAdminMixin, admin.ModelAdmin):
+class TechSessionAdmin(WorkAdmin):
     """Scheduled here or on the dashboard; recorded (held, cancelled, attendance) on the
     dashboard or through the API, so a saved session is read-only here."""
 
     list_display = ["topic", "department", "presenter", "status", "scheduled_for"]
     list_filter = ["status", "department"]
     search_fields = ["topic"]
-    list_select_related = ["department", "presenter"]
     autocomplete_fields = ["department", "presenter"]
     date_hierarchy = "scheduled_for"
-    show_full_result_count = False
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
@@ -74,39 +94,31 @@ class TechSessionAdmin(ServiceAdminMixin, admin.ModelAdmin):
             ["department", "topic", "presenter", "status", "scheduled_for", "link"] if obj else []
         )
 
-    def has_change_permission(self, request, obj=None):
-        return obj is None and super().has_change_permission(request, obj)
-
+    created_only = True
     create_service = staticmethod(tech_session_schedule)
 
 
 @admin.register(ImprovementProject)
-class ImprovementProjectAdmin(ServiceAdminMixin, admin.ModelAdmin):
+class ImprovementProjectAdmin(WorkAdmin):
     list_display = ["name", "department", "owner", "jira_key", "is_active"]
     list_filter = ["is_active", "department"]
     search_fields = ["name", "jira_key"]
-    list_select_related = ["department", "owner"]
     autocomplete_fields = ["department", "owner"]
-    show_full_result_count = False
 
-    def get_readonly_fields(self, request, obj=None):
-        return ["department"] if obj else []
-
+    fixed_after_create = ("department",)
     create_service = staticmethod(improvement_project_create)
     update_service = staticmethod(improvement_project_update)
     update_target = "project"
 
 
 @admin.register(ImprovementTask)
-class ImprovementTaskAdmin(ServiceAdminMixin, admin.ModelAdmin):
+class ImprovementTaskAdmin(WorkAdmin):
     list_display = ["title", "project", "assignee", "status", "due_date", "jira_issue_key"]
     list_filter = ["status", "project__department"]
     search_fields = ["title", "jira_issue_key"]
-    list_select_related = ["project", "assignee"]
     autocomplete_fields = ["project", "assignee"]
     fields = ["project", "title", "assignee", "status", "due_date", "jira_issue_key", "jira_url"]
     readonly_fields = ["jira_issue_key", "jira_url"]  # Jira's own, kept by the sync
-    show_full_result_count = False
 
     create_service = staticmethod(improvement_task_create)
     update_service = staticmethod(improvement_task_update)
@@ -114,18 +126,15 @@ class ImprovementTaskAdmin(ServiceAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Allocation)
-class AllocationAdmin(ServiceAdminMixin, admin.ModelAdmin):
+class AllocationAdmin(WorkAdmin):
     """Allocations are replaced, not edited: delete one and add the new share."""
 
     list_display = ["person", "project", "duty", "percent", "period_start", "period_end"]
     list_filter = ["person__department"]
     search_fields = ["person__full_name", "duty"]
-    list_select_related = ["person", "project"]
     autocomplete_fields = ["person", "project"]
-    show_full_result_count = False
 
-    def has_change_permission(self, request, obj=None):
-        return obj is None and super().has_change_permission(request, obj)
+    created_only = True
 
     def has_delete_permission(self, request, obj=None):
         return user_is_hr(request.user)
@@ -141,18 +150,14 @@ class AllocationAdmin(ServiceAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Incident)
-class IncidentAdmin(ServiceAdminMixin, admin.ModelAdmin):
+class IncidentAdmin(WorkAdmin):
     list_display = ["title", "department", "severity", "started_at", "resolved_at", "handled_by"]
     list_filter = ["severity", "department"]
     search_fields = ["title"]
-    list_select_related = ["department", "handled_by"]
     autocomplete_fields = ["department", "handled_by"]
     date_hierarchy = "started_at"
-    show_full_result_count = False
 
-    def get_readonly_fields(self, request, obj=None):
-        return ["department"] if obj else []
-
+    fixed_after_create = ("department",)
     create_service = staticmethod(incident_record)
     update_service = staticmethod(incident_update)
     update_target = "incident"
