@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fuzz the served API against its own OpenAPI schema (every operation, as HR with a
-# token) on PostgreSQL behind gunicorn; fail on any server error or any response that
-# does not match the schema.
+# token) on PostgreSQL behind gunicorn, with valid and invalid data (--mode all: the
+# negative cases are what a broken integration sends); fail on any server error or any
+# response that does not match the schema.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,6 +30,7 @@ trap 'kill $SERVER 2>/dev/null || true' EXIT
   --header "Authorization: Token $TOKEN" \
   --checks not_a_server_error,response_schema_conformance \
   --phases examples,coverage,fuzzing \
+  --mode all \
   --max-time "${SCHEMATHESIS_MAX_TIME:-180}" \
   --wait-for-schema 30 \
   --seed 20261125 \
