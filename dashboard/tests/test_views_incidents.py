@@ -214,7 +214,7 @@ def test_the_manager_logs_an_incident_then_resolves_it(client, org, incidents):
     started = timezone.now() - timedelta(hours=3)
     response = log(client, org, started_at=local(started), handled_by=org.lea.pk, severity="sev1")
     assert response.status_code == 302 and response["Location"] == LIST
-    page = body(client.get(LIST, {"open": "on"}))
+    page = body(client.get(LIST, {"open": "true"}))
     assert "Logged “Queue backlog”." in page
     assert "Queue backlog" in log_table(page)
     incident = Incident.objects.get(title="Queue backlog")
@@ -227,7 +227,7 @@ def test_the_manager_logs_an_incident_then_resolves_it(client, org, incidents):
 
     response = client.post(resolve_url(incident))
     assert response.status_code == 302 and response["Location"] == LIST
-    page = body(client.get(LIST, {"open": "on"}))
+    page = body(client.get(LIST, {"open": "true"}))
     assert "Resolved “Queue backlog”." in page
     assert "Queue backlog" not in log_table(page)
     incident.refresh_from_db()
@@ -313,7 +313,7 @@ def test_a_bad_post_mortem_link_is_refused_and_the_incident_stays_open(client, o
 
 def test_the_log_filters_by_department_severity_and_open(client, org, incidents):
     client.force_login(org.hr)
-    table = log_table(body(client.get(LIST, {"open": "on"})))
+    table = log_table(body(client.get(LIST, {"open": "true"})))
     assert "Platform outage" in table and "Data outage" in table and "Slow builds" not in table
     table = log_table(body(client.get(LIST, {"severity": "sev1"})))
     assert "Data outage" in table and "Platform outage" not in table
@@ -353,7 +353,7 @@ def test_the_department_page_says_who_to_call_and_links_open_incidents(client, o
 
     page = body(client.get(reverse("dashboard:department", args=[org.data.pk])))
     work = section(page, "work-heading")
-    assert "<strong>Who to call now:</strong> Max Manager (manager)" in work
+    assert "<strong>Who to call now:</strong> Max Manager (Manager)" in work
 
 
 # Cost ----------------------------------------------------------------------------------
