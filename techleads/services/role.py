@@ -51,6 +51,31 @@ def _create_assignment(*, department, person, actor, reason, override_reason, st
         raise LeadAlreadyAssigned(department) from exc
 
 
+def _close(assignment: TechLeadAssignment, *, actor, reason: str, at) -> dict:
+    """End `assignment` at `at`; returns its picture before, for the audit entry."""
+    before = snapshot(assignment, ASSIGNMENT_FIELDS)
+    assignment.ended_at = at
+    assignment.ended_by = actor if getattr(actor, "is_authenticated", False) else None
+    assignment.end_reason = reason.strip()
+    assignment.save(update_fields=["ended_at", "ended_by", "end_reason"])
+    return before
+
+
+def _start(*, verb: str, verdict, before: dict | None = None, note: str = "", **assignment):
+    """Start an assignment and audit it with the verdict it was made under."""
+    started = _create_assignment(**assignment)
+    audit_entry_create(
+        actor=assignment["actor"],
+        verb=verb,
+        target=started,
+        before=before,
+        after=snapshot(started, ASSIGNMENT_FIELDS),
+        department=assignment["department"],
+        note=f"{note}Verdict: {verdict.verdict}. {verdict.reason}",
+    )
+    return started
+
+
 @transaction.atomic
 def assignment_create(
     *,
@@ -72,7 +97,9 @@ def assignment_create(
     verdict = _validate_new_lead(
         department=department, person=person, reason=reason, override_reason=override_reason
     )
-    assignment = _create_assignment(
+    return _start(
+        verb="techlead.assign",
+        verdict=verdict,
         department=department,
         person=person,
         actor=assigned_by,
@@ -80,15 +107,6 @@ def assignment_create(
         override_reason=override_reason,
         started_at=timezone.now(),
     )
-    audit_entry_create(
-        actor=assigned_by,
-        verb="techlead.assign",
-        target=assignment,
-        after=snapshot(assignment, ASSIGNMENT_FIELDS),
-        department=department,
-        note=f"Verdict: {verdict.verdict}. {verdict.reason}",
-    )
-    return assignment
 
 
 @transaction.atomic
@@ -100,11 +118,7 @@ def assignment_end(
     assignment = TechLeadAssignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.ended_at is not None:
         raise AssignmentAlreadyEnded(assignment)
-    before = snapshot(assignment, ASSIGNMENT_FIELDS)
-    assignment.ended_at = timezone.now()
-    assignment.ended_by = ended_by if getattr(ended_by, "is_authenticated", False) else None
-    assignment.end_reason = reason.strip()
-    assignment.save(update_fields=["ended_at", "ended_by", "end_reason"])
+    before = _close(assignment, actor=ended_by, reason=reason, at=timezone.now())
     audit_entry_create(
         actor=ended_by,
         verb="techlead.end",
@@ -142,12 +156,12 @@ def assignment_hand_over(
         department=department, person=successor, reason=reason, override_reason=override_reason
     )
     now = timezone.now()
-    before = snapshot(current, ASSIGNMENT_FIELDS)
-    current.ended_at = now
-    current.ended_by = actor if getattr(actor, "is_authenticated", False) else None
-    current.end_reason = f"Handed over to {successor}. {reason.strip()}"
-    current.save(update_fields=["ended_at", "ended_by", "end_reason"])
-    new = _create_assignment(
+    before = _close(current, actor=actor, reason=f"Handed over to {successor}. {reason}", at=now)
+    return _start(
+        verb="techlead.hand_over",
+        verdict=verdict,
+        before=before,
+        note=f"From {current.person} to {successor}. ",
         department=department,
         person=successor,
         actor=actor,
@@ -155,13 +169,3 @@ def assignment_hand_over(
         override_reason=override_reason,
         started_at=now,
     )
-    audit_entry_create(
-        actor=actor,
-        verb="techlead.hand_over",
-        target=new,
-        before=before,
-        after=snapshot(new, ASSIGNMENT_FIELDS),
-        department=department,
-        note=f"From {current.person} to {successor}. Verdict: {verdict.verdict}. {verdict.reason}",
-    )
-    return new
