@@ -55,10 +55,10 @@ from techleads.services import (
     improvement_task_create,
     improvement_task_update,
     incident_record,
-    incident_update,
     tech_session_record,
     tech_session_schedule,
 )
+from techleads.services import incident_resolve as resolve_incident
 
 from . import forms
 from .lists import filter_list, form_action, offer_departments, page_of
@@ -369,15 +369,12 @@ def incident_resolve(request, pk):
         for error in form.errors.values():
             messages.error(request, " ".join(error))
         return redirect("dashboard:incidents")
-    if incident.resolved_at is not None:
-        # A second click or a stale page: the time the incident ended stays the first one.
-        messages.error(request, f"“{incident.title}” is already resolved.")
-        return redirect("dashboard:incidents")
-    fields = {"resolved_at": timezone.now()}
-    if form.cleaned_data["postmortem_url"]:
-        fields["postmortem_url"] = form.cleaned_data["postmortem_url"]
     try:
-        incident_update(actor=request.user, incident=incident, **fields)
+        resolve_incident(
+            actor=request.user,
+            incident=incident,
+            postmortem_url=form.cleaned_data["postmortem_url"],
+        )
     except DomainError as exc:
         if exc.status_code == 403:
             raise PermissionDenied(exc.message) from exc

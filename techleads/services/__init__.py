@@ -12,7 +12,7 @@ from .improvement import (
     improvement_task_create,
     improvement_task_update,
 )
-from .incidents import incident_record, incident_update
+from .incidents import incident_record, incident_resolve, incident_update
 from .jira import JiraUpsert, improvement_task_upsert_from_jira
 from .policy import eligibility_rule_save
 from .role import ASSIGNMENT_FIELDS, assignment_create, assignment_end, assignment_hand_over
@@ -35,6 +35,7 @@ __all__ = [
     "improvement_task_update",
     "improvement_task_upsert_from_jira",
     "incident_record",
+    "incident_resolve",
     "incident_update",
     "lock_departments",
     "successor_nominate",

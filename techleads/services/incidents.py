@@ -1,8 +1,9 @@
 """The incident log a Tech Lead keeps."""
 
 from django.db import transaction
+from django.utils import timezone
 
-from departments.errors import DomainError
+from departments.errors import Conflict, DomainError
 from departments.models import Department, Person
 from departments.services import audited_create
 
@@ -50,6 +51,20 @@ def incident_record(
 
 
 INCIDENT_FIELDS = ("title", "severity", "started_at", "resolved_at", "handled_by", "postmortem_url")
+
+
+@transaction.atomic
+def incident_resolve(*, actor, incident: Incident, postmortem_url: str = "") -> Incident:
+    """Mark an open incident resolved now. Resolving a resolved one is a conflict, decided
+    under the row lock: the time the incident ended stays the first one, whatever the
+    number of clicks."""
+    locked = Incident.objects.select_for_update().get(pk=incident.pk)
+    if locked.resolved_at is not None:
+        raise Conflict(f"“{locked.title}” is already resolved.")
+    fields = {"resolved_at": timezone.now()}
+    if postmortem_url:
+        fields["postmortem_url"] = postmortem_url
+    return incident_update(actor=actor, incident=locked, **fields)
 
 
 @transaction.atomic
