@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from dashboard.api import HealthViewSet
 from departments.api.audit import AuditEntryViewSet
 from departments.api.auth import obtain_auth_token
+from departments.api.handlers import read_only
 from integrations.health import healthz, readyz
 from sops.api.views import DocumentViewSet
 from techleads.api.responsibilities import (
@@ -54,12 +55,14 @@ urlpatterns = [
     path("api/v1/departments/health/", health_list, name="department-health-list"),
     path("api/v1/departments/<int:pk>/health/", health_detail, name="department-health"),
     path("api/v1/", include(router.urls)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/schema/", read_only(SpectacularAPIView.as_view()), name="api-schema"),
     # Swagger UI with no inline script or style (the Content-Security-Policy allows none).
     path(
         "api/docs/",
-        SpectacularSwaggerSplitView.as_view(
-            url_name="api-schema", template_name="api/swagger_ui.html"
+        read_only(
+            SpectacularSwaggerSplitView.as_view(
+                url_name="api-schema", template_name="api/swagger_ui.html"
+            )
         ),
         name="api-docs",
     ),

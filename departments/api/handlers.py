@@ -38,3 +38,21 @@ def server_error(request):
     if is_api_path(request.path_info):
         return JsonResponse({"detail": "Server error."}, status=500)
     return defaults.server_error(request)
+
+
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def read_only(view):
+    """For the API's own documents (the schema, its docs page): anything but a read is a
+    JSON 405, as everywhere under /api/ (their views would answer in YAML or HTML)."""
+
+    def wrapped(request, *args, **kwargs):
+        if request.method not in READ_METHODS:
+            message = f'Method "{request.method}" not allowed.'
+            response = JsonResponse({"detail": message}, status=405)
+            response["Allow"] = ", ".join(READ_METHODS)
+            return response
+        return view(request, *args, **kwargs)
+
+    return wrapped

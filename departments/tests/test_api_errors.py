@@ -175,3 +175,13 @@ def test_a_server_fault_elsewhere_is_still_the_html_page(hr_client, monkeypatch)
 
     assert response.status_code == 500
     assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("path", ["/api/schema/", "/api/docs/"])
+def test_writing_to_the_api_s_own_documents_is_a_json_405(client, path):
+    """They answered 405 in YAML and in HTML: everything under /api/ answers JSON."""
+    response = client.post(path, {})
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/json"
+    assert "not allowed" in response.json()["detail"]
+    assert client.get(path).status_code == 200
