@@ -306,6 +306,9 @@ JIRA_WEBHOOK_SECRET = env("JIRA_WEBHOOK_SECRET")
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 API_JSON_MAX_DEPTH = env_int("API_JSON_MAX_DEPTH", 32)
 
+# A FilterSet's choice left empty reads "Any" on a page, like the dashboard's other filters.
+FILTERS_EMPTY_CHOICE_LABEL = "Any"
+
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes an anonymous request a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
