@@ -177,7 +177,8 @@ class AllocationForm(ScopedForm):
 class IncidentForm(ScopedForm):
     department = DepartmentField(queryset=Department.objects.none())
     title = forms.CharField(max_length=300)
-    severity = forms.ChoiceField(choices=Severity.choices)
+    # No default: an explicit choice, so nobody logs a SEV1 (or plays one down) by accident.
+    severity = forms.ChoiceField(choices=[("", "Choose a severity…"), *Severity.choices])
     started_at = forms.DateTimeField(widget=DateTimeInput())
     handled_by = PersonField(queryset=Person.objects.none(), required=False)
     postmortem_url = forms.URLField(max_length=500, required=False, label="Post-mortem")

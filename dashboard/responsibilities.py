@@ -23,6 +23,7 @@ from sops.selectors import (
     documents_visible_to,
     live_processes,
     process_coverage,
+    process_unacknowledged,
     processes_pending_for,
 )
 from sops.services import process_acknowledge
@@ -264,13 +265,21 @@ def _allocation_form(request, data=None):
 
 
 @login_required
-def capacity(request, allocation_form=None):
-    form = offer_departments(forms.CapacityFilter(request.GET or None), request.user)
+def capacity(request, allocation_form=None, confirm_remove=None):
+    today = timezone.localdate()
+    default_start, default_end = capacity_period(today)
+    form = offer_departments(
+        forms.CapacityFilter(
+            request.GET or None, initial={"period_start": default_start, "period_end": default_end}
+        ),
+        request.user,
+    )
     people = people_visible_to(request.user).filter(is_active=True, department__isnull=False)
     data = form.cleaned_data if form.is_valid() else {}
-    start, end = capacity_period(
-        timezone.localdate(), start=data.get("period_start"), end=data.get("period_end")
-    )
+    start, end = capacity_period(today, start=data.get("period_start"), end=data.get("period_end"))
+    if form.is_bound and form.is_valid():  # the From/To fields show the period the page shows
+        form.data = form.data.copy()
+        form.data["period_start"], form.data["period_end"] = start.isoformat(), end.isoformat()
     if data.get("department"):
         people = people.filter(department_id=data["department"])
     allocations = allocations_overlapping(
@@ -288,6 +297,7 @@ def capacity(request, allocation_form=None):
         "period": (start, end),
         "led": _run_by(request),
         "allocation_form": allocation_form or _allocation_form(request),
+        "confirm_remove": confirm_remove,
         "active": "capacity",
     }
     return render(request, "dashboard/capacity.html", context)
@@ -306,7 +316,20 @@ allocation_create = create_view(
 @require_POST
 @login_required
 def allocation_delete(request, pk):
-    allocation = get_object_or_404(allocations_visible_to(request.user), pk=pk)
+    """Two steps, nothing deleted in one click: "Remove" shows the capacity page asking
+    "Remove this allocation?" with what would go; its "Remove allocation" (confirm=yes)
+    deletes through allocation_remove."""
+    allocation = get_object_or_404(
+        allocations_visible_to(request.user).select_related("person__department", "project"),
+        pk=pk,
+    )
+    if request.POST.get("confirm") != "yes":
+        if not can_lead_department(request.user, allocation.person.department):
+            raise PermissionDenied(
+                f"Only HR or the Tech Lead of {allocation.person.department} "
+                "can distribute its team's capacity."
+            )
+        return capacity(request, confirm_remove=allocation)
     try:
         allocation_remove(actor=request.user, allocation=allocation)
     except DomainError as exc:
@@ -387,19 +410,34 @@ def incident_resolve(request, pk):
 # Cross-department processes -----------------------------------------------------------
 
 
+UNACKNOWLEDGED_SHOWN = 20  # names listed per process; the rest are "and N more"
+
+
 @login_required
 def processes(request):
     # A process is a document: shown to whoever reads documents (not a login without a person).
     readable = live_processes() & documents_visible_to(request.user)
     filterset = filter_list(request, DocumentFilter, readable, fields=["involved_department"])
     page = page_of(request, filterset.qs.select_related("department").order_by("title", "id"))
+    shown = Document.objects.filter(pk__in=[d.pk for d in page])
     coverage: dict[int, list] = {}
-    for row in process_coverage(Document.objects.filter(pk__in=[d.pk for d in page])):
+    for row in process_coverage(shown):
         coverage.setdefault(row.document_id, []).append(row)
+    waiting: dict[int, list[str]] = {}  # who has not acknowledged: one query for the page
+    for document_id, _pk, name in process_unacknowledged(shown) if page.object_list else ():
+        waiting.setdefault(document_id, []).append(name)
     context = {
         "form": filterset.form,
         "page": page,
-        "rows": [(d, coverage.get(d.pk, [])) for d in page],
+        "rows": [
+            (
+                d,
+                coverage.get(d.pk, []),
+                waiting.get(d.pk, [])[:UNACKNOWLEDGED_SHOWN],
+                max(len(waiting.get(d.pk, [])) - UNACKNOWLEDGED_SHOWN, 0),
+            )
+            for d in page
+        ],
         "pending": list(processes_pending_for(user_person(request.user)).order_by("title")),
         "active": "processes",
     }

@@ -1,7 +1,7 @@
 """Reads of documentation, and who may change it."""
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 
 from departments.models import Department, Person
 from departments.selectors import count_subquery, user_is_hr, user_person
@@ -77,6 +77,29 @@ def process_coverage(processes: QuerySet[Document]) -> QuerySet:
         )
         .select_related("department", "document")
         .order_by("document__title", "document_id", "department__name")
+    )
+
+
+def process_unacknowledged(processes: QuerySet[Document]) -> QuerySet:
+    """(process_id, person_id, full_name) of each active person of a process's involved
+    departments without an acknowledgement of its current version, by process then name.
+    One query for any number of processes: the annotations reuse the filter's join."""
+    acknowledged = ProcessAcknowledgement.objects.filter(
+        person=OuterRef("pk"),
+        document=OuterRef("process_id"),
+        version=OuterRef("process_version"),
+    )
+    return (
+        Person.objects.filter(
+            is_active=True, department__involved_in_processes__in=processes.values("pk")
+        )
+        .annotate(
+            process_id=F("department__involved_in_processes"),
+            process_version=F("department__involved_in_processes__version"),
+        )
+        .exclude(Exists(acknowledged))
+        .order_by("process_id", "full_name", "pk")
+        .values_list("process_id", "pk", "full_name")
     )
 
 

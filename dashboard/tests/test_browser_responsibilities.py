@@ -356,6 +356,12 @@ def test_over_allocation_is_flagged_and_clears_when_an_allocation_goes(browser, 
     lead.check_accessibility()
 
     submit(page, f"Remove 40% Support rota of {person.full_name}", within=row)
+    # Asked first: nothing is removed until the question is answered.
+    question = card(page, "Remove this allocation?")
+    expect(question).to_contain_text(f"40% Support rota of {person.full_name}")
+    assert Allocation.objects.filter(person=person, duty="Support rota").exists()
+    lead.check_accessibility()
+    submit(page, "Remove allocation", within=question)
     expect(status_message(page)).to_contain_text("Allocation removed")
     row = rows_of(page, "Capacity per person").filter(
         has=page.locator(f"th:text-is('{person.full_name}')")

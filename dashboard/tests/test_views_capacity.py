@@ -146,6 +146,9 @@ def test_removing_without_the_role_is_a_403_and_keeps_the_allocation(client, org
     assert client.post(delete_url(allocations["ian"])).status_code == 404
     client.force_login(org.lea.user)  # another department's
     assert client.post(delete_url(allocations["dana"])).status_code == 404
+    for confirm in ({}, {"confirm": "yes"}):  # neither the question nor the removal
+        client.force_login(org.maya.user)
+        assert client.post(delete_url(allocations["ian"]), confirm).status_code == 403
     assert Allocation.objects.count() == 2
 
 
@@ -167,7 +170,7 @@ def test_an_allocation_over_100_percent_is_flagged_and_removing_it_clears_the_fl
     assert page.index(">Ian Engineer</th>") < page.index(">Jo Junior</th>")
 
     extra = Allocation.objects.get(duty="Release captain")
-    response = client.post(delete_url(extra))
+    response = client.post(delete_url(extra), {"confirm": "yes"})
     assert response.status_code == 302 and response["Location"] == LIST
     page = body(client.get(LIST))
     assert "Allocation removed." in page
@@ -198,7 +201,7 @@ def test_hr_allocates_and_removes_in_any_department(client, org, allocations, to
     client.force_login(org.hr)
     allocate(client, org, today, person=org.dana.pk, duty="Migration", percent=60)
     assert "Over-allocated" in row_of(body(client.get(LIST)), "Dana Data")
-    client.post(delete_url(allocations["dana"]))
+    client.post(delete_url(allocations["dana"]), {"confirm": "yes"})
     assert list(Allocation.objects.filter(person=org.dana).values_list("duty", flat=True)) == [
         "Migration"
     ]
