@@ -86,7 +86,13 @@ class DepartmentRefFormField(forms.Field):
             return None
         department = department_by_ref(str(value))
         if department is None:
-            raise forms.ValidationError(unknown_department(str(value)), code="invalid_choice")
+            # The text goes in as a parameter: django-filter %-formats messages, and a "%"
+            # in the value the client sent must not be read as a format.
+            raise forms.ValidationError(
+                "%(detail)s",
+                code="invalid_choice",
+                params={"detail": unknown_department(str(value))},
+            )
         return department
 
 

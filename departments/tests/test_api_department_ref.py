@@ -220,3 +220,13 @@ def test_the_schema_says_id_or_slug(api):
             p for p in schema["paths"][path]["get"]["parameters"] if p["name"] == "department"
         ]
         assert [{"type": s["type"]} for s in param["schema"]["oneOf"]] == id_or_slug, path
+
+
+@pytest.mark.parametrize("value", ["%", "%s", "'%(x)s", "50%"])
+def test_a_percent_sign_in_a_department_filter_is_a_400_not_a_500(api, org, value):
+    """Schemathesis sent ?parent=%... : the error message quoted the value, and
+    django-filter's formatting of messages read its "%" as a format (a 500)."""
+    response = api("hr").get("/api/v1/departments/", {"parent": value})
+    assert response.status_code == 400
+    assert response.json()["parent"] == [f"No department with id or slug '{value}'."]
+    assert api("hr").get("/api/v1/people/", {"department": value}).status_code == 400
