@@ -424,7 +424,9 @@ def processes(request):
     for row in process_coverage(shown):
         coverage.setdefault(row.document_id, []).append(row)
     waiting: dict[int, list[str]] = {}  # who has not acknowledged: one query for the page
-    for document_id, _pk, name in process_unacknowledged(shown) if page.object_list else ():
+    # Named only among the people the viewer may see (an employee: themselves).
+    waiting_in_scope = process_unacknowledged(shown, people=people_visible_to(request.user))
+    for document_id, _pk, name in waiting_in_scope if page.object_list else ():
         waiting.setdefault(document_id, []).append(name)
     context = {
         "form": filterset.form,

@@ -80,19 +80,21 @@ def process_coverage(processes: QuerySet[Document]) -> QuerySet:
     )
 
 
-def process_unacknowledged(processes: QuerySet[Document]) -> QuerySet:
+def process_unacknowledged(
+    processes: QuerySet[Document], *, people: QuerySet[Person] | None = None
+) -> QuerySet:
     """(process_id, person_id, full_name) of each active person of a process's involved
-    departments without an acknowledgement of its current version, by process then name.
+    departments without an acknowledgement of its current version, by process then name,
+    among `people` (the viewer's scope; everyone when None).
     One query for any number of processes: the annotations reuse the filter's join."""
+    people = people if people is not None else Person.objects.all()
     acknowledged = ProcessAcknowledgement.objects.filter(
         person=OuterRef("pk"),
         document=OuterRef("process_id"),
         version=OuterRef("process_version"),
     )
     return (
-        Person.objects.filter(
-            is_active=True, department__involved_in_processes__in=processes.values("pk")
-        )
+        people.filter(is_active=True, department__involved_in_processes__in=processes.values("pk"))
         .annotate(
             process_id=F("department__involved_in_processes"),
             process_version=F("department__involved_in_processes__version"),

@@ -161,6 +161,22 @@ def test_the_processes_page_names_who_has_not_acknowledged_the_current_version(c
     assert "more" not in waiting
 
 
+def test_an_employee_is_named_only_themselves(client, org):
+    """Names follow the viewer's scope: an employee sees no one else's name there."""
+    release = document_create(
+        actor=org.hr,
+        title="Release train",
+        kind="cross_department_process",
+        department=org.platform,
+        involved_departments=[org.platform, org.data],
+    )
+    client.force_login(org.ian.user)
+    card = section(body(client.get(reverse("dashboard:processes"))), f"process-{release.pk}")
+    waiting = card.split("Not acknowledged version 1 yet:", 1)[1].split("</p>", 1)[0]
+    assert "Ian Engineer" in waiting
+    assert "Jo Junior" not in waiting and "Dana Data" not in waiting
+
+
 def test_the_names_are_capped_with_the_rest_counted(client, org):
     release = document_create(
         actor=org.hr,
