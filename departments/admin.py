@@ -7,12 +7,55 @@ Tech Lead role (eligibility, history), which this app may not import.
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html_join
+from django_celery_beat import admin as beat_admin  # registers the scheduler's ModelAdmins
+from django_celery_beat.models import (
+    ClockedSchedule,
+    CrontabSchedule,
+    IntervalSchedule,
+    SolarSchedule,
+)
 
 from .errors import DomainError
 from .forms import add_domain_error
 from .models import AuditEntry, IntegrationLogin
 from .selectors import user_is_hr
 from .services import integration_create, integration_revoke, integration_rotate
+
+# The admin is the product's, HR's desk: not "Django administration".
+admin.site.site_header = "Tech Lead management"
+admin.site.site_title = "Tech Lead admin"
+admin.site.index_title = "HR's desk"
+
+
+class SuperuserOnlyMixin:
+    """Listed, browsed and changed by superusers only, whatever Django permissions a group
+    holds. Adding keeps Django's permissions: HR gives the staleness check a new time with
+    the "+" beside a periodic task's schedule, without browsing the schedules."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+
+# The scheduler's internals (clocked, crontab, interval and solar schedules) are for
+# superusers; HR keeps Periodic tasks, where they edit the staleness check's schedule.
+for _model, _admin in [
+    (ClockedSchedule, beat_admin.ClockedScheduleAdmin),
+    (CrontabSchedule, beat_admin.CrontabScheduleAdmin),
+    (IntervalSchedule, beat_admin.IntervalScheduleAdmin),
+    (SolarSchedule, beat_admin.SolarScheduleAdmin),
+]:
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    admin.site.register(_model, type(_admin.__name__, (SuperuserOnlyMixin, _admin), {}))
 
 
 class HRAdminMixin:
@@ -214,11 +257,13 @@ class IntegrationLoginAdmin(ServiceAdminMixin, admin.ModelAdmin):
     def rotate(self, request, queryset):
         for login in queryset:
             self._show_token(request, login, integration_rotate(actor=request.user, login=login))
+            self.log_change(request, login, "Rotated the token.")
 
     @admin.action(description="Revoke: delete the token and deactivate the login")
     def revoke(self, request, queryset):
         for login in queryset:
             integration_revoke(actor=request.user, login=login)
+            self.log_change(request, login, "Revoked the token and deactivated the login.")
         self.message_user(request, f"{len(queryset)} login(s) revoked.")
 
 

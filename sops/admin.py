@@ -137,6 +137,8 @@ class DocumentAdmin(ServiceAdminMixin, admin.ModelAdmin):
             )
         except DomainError as exc:
             return exc.message
+        outcome = ReviewOutcome(data["outcome"]).label.lower()
+        self.log_change(request, document, f"Marked reviewed: {outcome}.")
         return None
 
     def _review_page(self, request, form, documents, *, action=False):

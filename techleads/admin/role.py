@@ -122,6 +122,16 @@ class TechLeadAssignmentAdmin(HRAdminMixin, admin.ModelAdmin):
             return redirect("admin:departments_department_change", department.pk)
         return None
 
+    def _logged(self, request, assignment, message, *, added=False):
+        """The service's write, in the admin's Recent actions (a LogEntry); returns it."""
+        log = self.log_addition if added else self.log_change
+        log(request, assignment, message)
+        return assignment
+
+    def _handed_over(self, request, previous, lead):
+        self.log_change(request, previous, f"Handed over to {lead.person}.")
+        return self._logged(request, lead, f"Took over from {previous.person}.", added=True)
+
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):
             raise PermissionDenied(HR_ONLY)
@@ -133,7 +143,12 @@ class TechLeadAssignmentAdmin(HRAdminMixin, admin.ModelAdmin):
         done = self._done(
             request,
             form,
-            lambda data: assignment_create(assigned_by=request.user, **data),
+            lambda data: self._logged(
+                request,
+                assignment_create(assigned_by=request.user, **data),
+                "Assigned through the role desk.",
+                added=True,
+            ),
             lambda lead: f"{lead.person} is now Tech Lead of {lead.department}.",
         )
         if done is not None:
@@ -153,7 +168,11 @@ class TechLeadAssignmentAdmin(HRAdminMixin, admin.ModelAdmin):
         done = self._done(
             request,
             form,
-            lambda data: assignment_end(assignment=assignment, ended_by=request.user, **data),
+            lambda data: self._logged(
+                request,
+                assignment_end(assignment=assignment, ended_by=request.user, **data),
+                "Ended.",
+            ),
             lambda _: f"{assignment.person} is no longer Tech Lead of {assignment.department}.",
             assignment.department,
         )
@@ -172,8 +191,12 @@ class TechLeadAssignmentAdmin(HRAdminMixin, admin.ModelAdmin):
         done = self._done(
             request,
             form,
-            lambda data: assignment_hand_over(
-                department=department, actor=request.user, successor=data.pop("person"), **data
+            lambda data: self._handed_over(
+                request,
+                assignment,
+                assignment_hand_over(
+                    department=department, actor=request.user, successor=data.pop("person"), **data
+                ),
             ),
             lambda lead: f"{assignment.person} handed over to {lead.person}.",
             department,
