@@ -14,17 +14,6 @@ from sops.models import ProcessAcknowledgement
 from sops.services import document_create, process_acknowledge
 
 
-@pytest.fixture
-def process(org):
-    return document_create(
-        actor=org.lea.user,
-        title="Incident hand-off",
-        kind="cross_department_process",
-        department=org.platform,
-        involved_departments=[org.platform, org.data],
-    )
-
-
 def acknowledge(api, role, document):
     return api(role).post(f"/api/v1/sops/{document.pk}/acknowledge/")
 

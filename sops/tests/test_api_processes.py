@@ -11,18 +11,6 @@ from sops.services import document_create
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def process(org):
-    """Involves Platform (Maya, Lea, Ian, Jo) and Data (Max, Dana)."""
-    return document_create(
-        actor=org.lea.user,
-        title="Incident hand-off",
-        kind="cross_department_process",
-        department=org.platform,
-        involved_departments=[org.platform, org.data],
-    )
-
-
 def acknowledge(api, role, document):
     return api(role).post(f"/api/v1/sops/{document.pk}/acknowledge/")
 
