@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "departments",
     "techleads",
     "sops",
+    "continuity",
     "dashboard",
 ]
 
@@ -298,6 +299,9 @@ HEALTH_SCORE_WEIGHTS = {
     "tech_sessions": env_int("HEALTH_WEIGHT_TECH_SESSIONS", 1),
 }
 TECH_SESSIONS_PER_QUARTER = env_int("TECH_SESSIONS_PER_QUARTER", 3)
+# A successor candidate's confirmation expires this many days after it was given (flag
+# `expired`: not ready until the manager or HR confirms again).
+SUCCESSION_CONFIRMATION_DAYS = max(1, env_int("SUCCESSION_CONFIRMATION_DAYS", 180))
 # Jira Cloud admin webhooks sign the body with this secret (X-Hub-Signature); empty: off.
 JIRA_WEBHOOK_SECRET = env("JIRA_WEBHOOK_SECRET")
 
