@@ -35,7 +35,7 @@ lint: install
 	DEBUG=1 $(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
 	DEBUG=0 ALLOWED_HOSTS=tl.example.com SECRET_KEY=check-deploy-only-$$(printf '%040d' 0)-not-a-secret \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
-	$(BIN)/bandit -q -r departments techleads sops dashboard config integrations \
+	$(BIN)/bandit -q -r departments techleads sops continuity dashboard config integrations \
 		-x '*/tests/*,*/migrations/*' -ll
 
 format: install

@@ -1,0 +1,1 @@
+"""Holdings, transfer, the deactivation guard and the orphans report (DESIGN.md)."""
