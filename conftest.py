@@ -28,6 +28,7 @@ SEEDING_MIGRATIONS = [
     ("sops.migrations.0005_daily_staleness_schedule", "create_schedule"),
     ("sops.migrations.0006_hr_edits_the_schedule", "grant"),
     ("integrations.migrations.0002_sweep_schedule", "create_schedule"),
+    ("dashboard.migrations.0002_daily_snapshot_schedule", "create_schedule"),
 ]
 
 

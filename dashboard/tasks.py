@@ -1,0 +1,17 @@
+from celery import shared_task
+from django.db import DatabaseError
+
+from .services import snapshot_record
+
+
+@shared_task(
+    autoretry_for=(DatabaseError, ConnectionError),
+    retry_backoff=30,
+    retry_backoff_max=30 * 60,
+    retry_jitter=True,
+    max_retries=5,
+)
+def record_snapshot() -> dict:
+    """Today's trends snapshot (scheduled daily by django-celery-beat, after the staleness
+    check has brought the documents' statuses to today); a re-run replaces the day."""
+    return {"rows": snapshot_record()}
