@@ -236,3 +236,36 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class DepartmentSummary(models.Model):
+    """A department's documents by group and status, kept current in the transaction of
+    every write that changes them (sops.summary) and recomputed by the staleness check for
+    the departments whose statuses it moved. Pages and the health score read these columns
+    instead of counting documents; `manage.py check_summary` compares them with a count.
+
+    Groups: `docs` (SOPs, best practices, playbooks, Knowledge Hub pages), `tools` and
+    `processes` (cross-department processes), as the health score weighs them apart.
+    """
+
+    department = models.OneToOneField(
+        Department, primary_key=True, on_delete=models.CASCADE, related_name="document_summary"
+    )
+    docs_current = models.IntegerField(default=0)
+    docs_due_soon = models.IntegerField(default=0)
+    docs_stale = models.IntegerField(default=0)
+    docs_archived = models.IntegerField(default=0)
+    tools_current = models.IntegerField(default=0)
+    tools_due_soon = models.IntegerField(default=0)
+    tools_stale = models.IntegerField(default=0)
+    tools_archived = models.IntegerField(default=0)
+    processes_current = models.IntegerField(default=0)
+    processes_due_soon = models.IntegerField(default=0)
+    processes_stale = models.IntegerField(default=0)
+    processes_archived = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "department summaries"
+
+    def __str__(self):
+        return f"Summary of {self.department_id}"

@@ -31,6 +31,7 @@ from .selectors import (
     review_interval_for,
     warning_window_days,
 )
+from .summary import document_state, summary_move
 
 DOCUMENT_FIELDS = (*DOCUMENT_EDIT_FIELDS, "status", "archived_at", "version")
 _UNSET = object()
@@ -102,6 +103,7 @@ def document_create(
         department=department,
         exclude=["next_review_at", "status"],
     )
+    summary_move(before=None, after=document_state(document))
     if involved_departments:
         document.involved_departments.set(involved_departments)
     return document
@@ -115,6 +117,7 @@ def document_update(*, actor, document: Document, **fields) -> Document:
     if "department" in fields and fields["department"] != document.department:
         _require_editor(actor, fields["department"])
     involved = fields.pop("involved_departments", None)
+    before = document_state(document)
     document = audited_update(
         actor=actor,
         instance=document,
@@ -125,6 +128,8 @@ def document_update(*, actor, document: Document, **fields) -> Document:
         derive=document_refresh_status,
         exclude=["next_review_at", "status"],
     )
+    # A change of department, kind or status moves it between the summary's figures.
+    summary_move(before=before, after=document_state(document))
     if involved is not None:
         document.involved_departments.set(involved)
     return document
@@ -150,6 +155,7 @@ def document_review_record(
         raise Conflict("This document is archived; it cannot be reviewed.")
     now = timezone.now()
     before = snapshot(document, DOCUMENT_FIELDS)
+    state = document_state(document)
     if outcome == ReviewOutcome.RETIRED:
         document.archived_at = now
     else:
@@ -160,6 +166,7 @@ def document_review_record(
         document.version += 1
     document_refresh_status(document, now=now)
     document.save()
+    summary_move(before=state, after=document_state(document))
     review = DocumentReview.objects.create(
         document=document,
         reviewer=user_person(actor),

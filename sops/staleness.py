@@ -24,6 +24,7 @@ from departments.constants import HR_GROUP
 
 from .constants import DocumentKind, DocumentStatus
 from .models import Document, Notification, StalenessRun
+from .summary import summary_recompute
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +62,10 @@ UPDATE sops_document SET
     escalated_at = CASE WHEN {ESCALATE} THEN %(now)s ELSE escalated_at END
 WHERE status <> ({NEW_STATUS}) OR notified_status <> ({REPORTED}) OR {ESCALATE}
 """  # noqa: S608  # nosec B608
-COUNT_CHANGES = f"SELECT COUNT(*) FROM sops_document WHERE status <> ({NEW_STATUS})"  # noqa: S608  # nosec B608
+COUNT_CHANGES = f"""
+SELECT department_id, COUNT(*) FROM sops_document WHERE status <> ({NEW_STATUS})
+GROUP BY department_id
+"""  # noqa: S608  # nosec B608
 # Each active person of an involved department, with each live process whose current
 # version they have not acknowledged; ordered so one streamed pass groups them by person.
 PENDING_ACKNOWLEDGEMENTS = """
@@ -78,7 +82,8 @@ ORDER BY p.id, d.id
 
 
 def statuses_recompute(*, run: StalenessRun, now: datetime, window_days: int, full: bool) -> int:
-    """Set every status that the clock has changed; return how many statuses changed.
+    """Set every status that the clock has changed; return how many statuses changed. The
+    summary of each department with a changed status is recomputed (sops.summary).
 
     A full pass rewrites, in one statement over the table, each status that differs from
     the rule (and claims the rows it makes due or stale). An incremental pass relies on
@@ -96,16 +101,25 @@ def statuses_recompute(*, run: StalenessRun, now: datetime, window_days: int, fu
         }
         with connection.cursor() as cursor:
             cursor.execute(COUNT_CHANGES, params)
-            (changes,) = cursor.fetchone()
+            changed = dict(cursor.fetchall())
             cursor.execute(FULL_PASS, params)
-        return changes
+        summary_recompute(changed)
+        return sum(changed.values())
     to_stale = Document.objects.filter(
         LIVE, status__in=[DocumentStatus.CURRENT, DocumentStatus.DUE_SOON], next_review_at__lte=now
-    ).update(status=DocumentStatus.STALE)
+    )
     to_due = Document.objects.filter(
         LIVE, status=DocumentStatus.CURRENT, next_review_at__lte=soon, next_review_at__gt=now
-    ).update(status=DocumentStatus.DUE_SOON)
-    return to_stale + to_due
+    )
+    # Locked first, so the departments read are those of the rows the UPDATEs change (a
+    # concurrent move to another department waits).
+    departments = set(to_stale.select_for_update().values_list("department_id", flat=True))
+    departments |= set(to_due.select_for_update().values_list("department_id", flat=True))
+    changes = to_stale.update(status=DocumentStatus.STALE)
+    changes += to_due.update(status=DocumentStatus.DUE_SOON)
+    if changes:
+        summary_recompute(departments)
+    return changes
 
 
 def _claim_reports(run: StalenessRun) -> int:

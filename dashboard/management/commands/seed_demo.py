@@ -47,6 +47,7 @@ from sops.services import (
     document_review_record,
     process_acknowledge,
 )
+from sops.summary import summary_recompute
 from techleads.constants import Readiness, SessionStatus, TaskStatus
 from techleads.models import (
     Allocation,
@@ -676,5 +677,6 @@ class DemoBuilder:
             if document.status != before:
                 moved.append(document)
         Document.objects.bulk_update(moved, ["status", "notified_status"])
+        summary_recompute({document.department_id for document in moved})
         counts = Counter(document.status for document in documents)
         return ", ".join(f"{counts[s]} {s.replace('_', ' ')}" for s in sorted(counts))
