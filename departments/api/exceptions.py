@@ -39,6 +39,7 @@ def exception_handler(exc, context):
         if exc.status_code == status.HTTP_400_BAD_REQUEST:
             body = {exc.field or "non_field_errors": [exc.message]}
         else:
-            body = {"detail": exc.message}
+            # A conflict may carry what causes it (continuity's `holdings`).
+            body = {"detail": exc.message, **getattr(exc, "extra", {})}
         return Response(body, status=exc.status_code)
     return drf_exception_handler(exc, context)
