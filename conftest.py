@@ -28,6 +28,8 @@ SEEDING_MIGRATIONS = [
     ("sops.migrations.0005_daily_staleness_schedule", "create_schedule"),
     ("sops.migrations.0006_hr_edits_the_schedule", "grant"),
     ("integrations.migrations.0002_sweep_schedule", "create_schedule"),
+    ("integrations.migrations.0004_webhook_sweep_and_hr", "create_schedule"),
+    ("integrations.migrations.0004_webhook_sweep_and_hr", "grant"),
     ("dashboard.migrations.0002_daily_snapshot_schedule", "create_schedule"),
 ]
 

@@ -304,6 +304,12 @@ TECH_SESSIONS_PER_QUARTER = env_int("TECH_SESSIONS_PER_QUARTER", 3)
 SUCCESSION_CONFIRMATION_DAYS = max(1, env_int("SUCCESSION_CONFIRMATION_DAYS", 180))
 # Jira Cloud admin webhooks sign the body with this secret (X-Hub-Signature); empty: off.
 JIRA_WEBHOOK_SECRET = env("JIRA_WEBHOOK_SECRET")
+# Outbound webhooks (integrations): attempts per delivery before it is failed, seconds a
+# receiver has to answer, and whether a URL may resolve to a loopback or private address
+# (off in production: a webhook must not reach the server's own network).
+WEBHOOK_MAX_ATTEMPTS = max(1, env_int("WEBHOOK_MAX_ATTEMPTS", 6))
+WEBHOOK_TIMEOUT_SECONDS = max(1, env_int("WEBHOOK_TIMEOUT_SECONDS", 5))
+WEBHOOK_ALLOW_PRIVATE_URLS = env_bool("WEBHOOK_ALLOW_PRIVATE_URLS", False)
 
 # Request limits (README, API): body size in bytes (Django's setting; under /api/ a larger
 # body is a 413) and how deep JSON bodies may nest (deeper is a 400).

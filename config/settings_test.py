@@ -35,6 +35,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# Webhook receivers in tests are local HTTP servers.
+WEBHOOK_ALLOW_PRIVATE_URLS = True
+
 # Hashing passwords with a real KDF is most of a test's run time.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
