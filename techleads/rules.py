@@ -74,11 +74,17 @@ def verdict_for_rule(rule: RuleLike | None, *, track: str, level: int, step: int
     )
 
 
+def rules_in_order(rules: Iterable[RuleLike]) -> list[RuleLike]:
+    """The order rules are tried in: priority, then id; a rule not saved yet (a proposed
+    one) comes after the saved ones of its priority, as it will once saved."""
+    return sorted(rules, key=lambda r: (r.priority, r.id is None, r.id or 0))
+
+
 def eligibility_evaluate(
     *, track: str, level: int, step: int, rules: Iterable[RuleLike]
 ) -> Verdict:
     """First matching rule by priority decides; no match means ineligible."""
-    ordered = sorted(rules, key=lambda r: (r.priority, r.id or 0))
+    ordered = rules_in_order(rules)
     match = next((r for r in ordered if rule_matches(r, track=track, level=level, step=step)), None)
     return verdict_for_rule(match, track=track, level=level, step=step)
 

@@ -22,8 +22,10 @@ from .eligibility import (
     people_with_eligibility,
     person_eligibility,
     rules_by_id,
+    verdict_case,
 )
 from .escalation import OnCall, escalation_annotated, escalation_for, on_call
+from .preview import RulePreview, UnknownRules, rule_change_preview, rules_with_changes
 from .role import (
     active_assignments,
     current_assignment,
@@ -73,8 +75,13 @@ __all__ = [
     "people_with_eligibility",
     "person_eligibility",
     "projects_visible_to",
+    "rule_change_preview",
+    "RulePreview",
     "rules_by_id",
+    "rules_with_changes",
     "sessions_visible_to",
     "succession_risks",
     "tasks_visible_to",
+    "UnknownRules",
+    "verdict_case",
 ]

@@ -1,13 +1,15 @@
 """Eligibility in SQL: the twin of rules.eligibility_evaluate, for one person or any queryset."""
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
+from collections.abc import Iterable
+
+from django.db.models import Case, CharField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from departments.models import Person
 
 from ..constants import VerdictChoice
 from ..models import EligibilityRule
-from ..rules import Verdict, eligibility_evaluate, verdict_for_rule
+from ..rules import RuleLike, Verdict, eligibility_evaluate, rules_in_order, verdict_for_rule
 
 
 def _matching_rules(track=None, level=None, step=None) -> QuerySet[EligibilityRule]:
@@ -23,6 +25,39 @@ def _matching_rules(track=None, level=None, step=None) -> QuerySet[EligibilityRu
         .filter(Q(max_step__isnull=True) | Q(max_step__gte=step))
         .order_by("priority", "id")
     )
+
+
+def rule_condition(rule: RuleLike, prefix: str = "") -> Q:
+    """Whether a person row (its columns under `prefix`, e.g. "person__") matches `rule`:
+    rules.rule_matches as a WHERE condition."""
+    condition = Q(
+        **{
+            f"{prefix}track": rule.track,
+            f"{prefix}level__gte": rule.min_level,
+            f"{prefix}step__gte": rule.min_step,
+        }
+    )
+    if rule.max_level is not None:
+        condition &= Q(**{f"{prefix}level__lte": rule.max_level})
+    if rule.max_step is not None:
+        condition &= Q(**{f"{prefix}step__lte": rule.max_step})
+    return condition
+
+
+def verdict_case(rules: Iterable[RuleLike], prefix: str = "") -> Case | Value:
+    """The verdict under a given list of rules (saved or not) as one CASE over the person's
+    columns: the same order and "no rule = ineligible" as eligibility_evaluate, for policies
+    that exist only in memory (a change's preview). The table's own policy is read by
+    people_with_eligibility's subqueries."""
+    ineligible = Value(VerdictChoice.INELIGIBLE.value, output_field=CharField())
+    whens = [
+        When(rule_condition(rule, prefix), then=Value(rule.verdict))
+        for rule in rules_in_order(rules)
+        if rule.is_active
+    ]
+    if not whens:
+        return ineligible
+    return Case(*whens, default=ineligible, output_field=CharField())
 
 
 def people_with_eligibility(queryset: QuerySet[Person] | None = None) -> QuerySet[Person]:

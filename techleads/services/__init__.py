@@ -14,7 +14,7 @@ from .improvement import (
 )
 from .incidents import incident_record, incident_resolve, incident_update
 from .jira import JiraUpsert, improvement_task_upsert_from_jira
-from .policy import eligibility_rule_save
+from .policy import eligibility_rule_delete, eligibility_rule_save
 from .role import ASSIGNMENT_FIELDS, assignment_create, assignment_end, assignment_hand_over
 from .sessions import tech_session_record, tech_session_schedule
 from .succession import SUCCESSOR_FIELDS, successor_nominate, successor_remove
@@ -28,6 +28,7 @@ __all__ = [
     "assignment_create",
     "assignment_end",
     "assignment_hand_over",
+    "eligibility_rule_delete",
     "eligibility_rule_save",
     "improvement_project_create",
     "improvement_project_update",
