@@ -47,7 +47,7 @@ def configure(database: str) -> None:
     os.environ.update(
         DJANGO_SETTINGS_MODULE=os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings"),
         DATABASE_URL=f"{PG}/{database}",
-        DEBUG="1",
+        DEBUG=os.environ.get("DEBUG", "1"),
         LOG_LEVEL="WARNING",
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
     )

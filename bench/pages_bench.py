@@ -1,0 +1,151 @@
+"""Every dashboard page and health endpoint at 10,000 and 1,000,000 documents of the same
+organisation, and the overview at 50 and 5,000 departments, as ratios in one run.
+
+One PostgreSQL database grows through three sizes (bench.large_org):
+  A. 50 departments, 1,000 people, 10,000 documents: the overview;
+  B. 5,000 departments, 100,000 people, the same 10,000 documents: every page;
+  C. B with 1,000,000 documents: every page again.
+Each page is requested as HR through Django's test client (the whole middleware stack,
+production settings, no HTTP): a warm-up, then --requests timed requests; p50 reported.
+Usage: .venv/bin/python -m bench.pages_bench [--requests 20] [--documents 10000 1000000]
+    [--departments 50 5000] [--people 100000]
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench import large_org  # noqa: E402
+from bench.stats import percentile  # noqa: E402
+
+DB = "techleads_bench_pages"
+# The demo's departments the department pages are measured on (it has people, documents,
+# a Tech Lead; its documents grow with the organisation's).
+DEPARTMENT = "platform"
+PAGES = [
+    ("overview", "/"),
+    ("departments list", "/departments/"),
+    ("department page", "/departments/{department}/"),
+    ("department trends", "/departments/{department}/trends/"),
+    ("documents list", "/documents/"),
+    ("eligibility", "/eligibility/"),
+    ("processes", "/processes/"),
+    ("capacity", "/capacity/"),
+    ("sessions", "/sessions/"),
+    ("improvement", "/improvement/"),
+    ("incidents", "/incidents/"),
+    ("inbox", "/inbox/"),
+    ("role changes", "/role-changes/"),
+    ("audit", "/audit/"),
+    ("trends", "/trends/"),
+    ("health (API list)", "/api/v1/departments/health/"),
+    ("health (API detail)", "/api/v1/departments/{department}/health/"),
+]
+
+
+def production() -> None:
+    """Production settings for an in-process client: no DEBUG (no query log), plain HTTP."""
+    os.environ.update(
+        DEBUG="0",
+        SECRET_KEY="bench-only-secret-key-" + "x" * 40,
+        ALLOWED_HOSTS="testserver,127.0.0.1",
+        SECURE_SSL_REDIRECT="0",
+        SESSION_COOKIE_SECURE="0",
+        CSRF_COOKIE_SECURE="0",
+        SECURE_HSTS_SECONDS="0",
+    )
+
+
+class Pages:
+    """An HR client and the pages it can open (a page missing from this project: skipped)."""
+
+    def __init__(self):
+        from django.contrib.auth import get_user_model
+        from django.test import Client
+        from django.urls import Resolver404, resolve
+
+        from departments.models import Department
+
+        self.client = Client()
+        self.client.force_login(get_user_model().objects.get(username="hr"))
+        department = Department.objects.get(slug=DEPARTMENT).pk
+        self.urls = {}
+        for name, url in PAGES:
+            url = url.format(department=department)
+            try:
+                resolve(url)
+            except Resolver404:
+                continue
+            self.urls[name] = url
+
+    def p50(self, name: str, n: int) -> float:
+        url = self.urls[name]
+        for _ in range(2):  # warm up: caches, the planner's statistics, Python imports
+            self.get(url)
+        samples = []
+        for _ in range(n):
+            start = time.perf_counter()
+            self.get(url)
+            samples.append(time.perf_counter() - start)
+        return percentile(samples, 50)
+
+    def get(self, url: str) -> None:
+        response = self.client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url}: {response.status_code}")
+        if getattr(response, "streaming", False):
+            b"".join(response.streaming_content)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--requests", type=int, default=20)
+    parser.add_argument("--documents", type=int, nargs=2, default=(10_000, 1_000_000))
+    parser.add_argument("--departments", type=int, nargs=2, default=(50, 5_000))
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--database", default=DB)
+    args = parser.parse_args()
+    (few_docs, many_docs), (few_depts, many_depts) = args.documents, args.departments
+    n = args.requests
+    production()
+    large_org.say(f"A. {few_depts} departments, {few_docs:,} documents")
+    large_org.create(args.database)
+    per_department = args.people // many_depts
+    large_org.grow(departments=few_depts, people=few_depts * per_department, documents=few_docs)
+    pages = Pages()
+    overview_few = pages.p50("overview", n)
+    large_org.say(f"B. {many_depts} departments, {args.people:,} people, {few_docs:,} documents")
+    large_org.grow(departments=many_depts, people=args.people, documents=few_docs)
+    small = {name: pages.p50(name, n) for name in pages.urls}
+    large_org.say(f"C. the same with {many_docs:,} documents")
+    large_org.grow(departments=many_depts, people=args.people, documents=many_docs)
+    large = {name: pages.p50(name, n) for name in pages.urls}
+
+    print(f"\np50 of {n} requests as HR (test client, PostgreSQL), the same run:")
+    print(f"{'page':<22}{few_docs:>11,} docs{many_docs:>11,} docs{'ratio':>8}")
+    for name in pages.urls:
+        print(
+            f"{name:<22}{small[name] * 1000:>13.1f}ms{large[name] * 1000:>13.1f}ms"
+            f"{large[name] / small[name]:>7.2f}x"
+        )
+    print(
+        f"{'overview':<22}{few_depts:>11,} depts{many_depts:>10,} depts\n"
+        f"{'':<22}{overview_few * 1000:>13.1f}ms{small['overview'] * 1000:>13.1f}ms"
+        f"{small['overview'] / overview_few:>7.2f}x"
+    )
+    worst = max(large[name] / small[name] for name in pages.urls)
+    print(
+        f"worst documents ratio {worst:.2f}x (goal 2x), median "
+        f"{statistics.median(large[m] / small[m] for m in pages.urls):.2f}x; departments "
+        f"ratio {small['overview'] / overview_few:.2f}x (goal 2x)"
+    )
+
+
+if __name__ == "__main__":
+    main()
