@@ -86,7 +86,18 @@ def _wording(entry: AuditEntry, actor: str, department: str) -> tuple[str, str, 
                     department,
                     f" to {_readiness(after.get('readiness'))}",
                 )
+            if before.get("emergency") != after.get("emergency"):
+                marked = "marked" if after.get("emergency") else "unmarked"
+                return f"{actor} {marked} {person} as emergency successor for ", department, ""
+            if before.get("rank") != after.get("rank"):
+                return (
+                    f"{actor} ranked {person} as successor for ",
+                    department,
+                    f" number {after.get('rank')}",
+                )
             return f"{actor} updated the notes on {person} as successor for ", department, ""
+        if verb == "successor.confirm":
+            return f"{actor} confirmed {person} as successor for ", department, ""
     if verb.startswith("eligibility_rule."):
         done = "added" if verb == "eligibility_rule.create" else "changed"
         return f"{actor} {done} the eligibility rule “{repr_}”", "", ""

@@ -14,6 +14,26 @@ class Readiness(models.TextChoices):
     DEVELOPING = "developing", "Developing"
 
 
+class SuccessionFlag(models.TextChoices):
+    """Why a successor candidate is not ready, whatever their readiness says (in this order)."""
+
+    EXPIRED = "expired", "Confirmation expired: the manager or HR must confirm them again"
+    INACTIVE = "inactive", "No longer active"
+    INELIGIBLE = "ineligible", "Their verdict does not allow a new assignment"
+    TRANSITION = "transition", "In transition: should hand the role over, not take it"
+    LEADS_ELSEWHERE = "leads_elsewhere", "Already the Tech Lead of another department"
+
+
+class SuccessionRisk(models.TextChoices):
+    LEADLESS = "leadless", "No Tech Lead"
+    TRANSITION_WITHOUT_SUCCESSOR = (
+        "transition_without_successor",
+        "Lead in transition without a ready successor",
+    )
+    NO_READY_SUCCESSOR = "no_ready_successor", "No ready successor"
+    NONE = "none", "Covered"
+
+
 class SessionStatus(models.TextChoices):
     SCHEDULED = "scheduled", "Scheduled"
     COMPLETED = "completed", "Completed"

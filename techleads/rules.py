@@ -7,13 +7,13 @@ import hashlib
 import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Protocol
 from urllib.parse import quote, urlsplit
 
 from departments.models import Track
 
-from .constants import VerdictChoice
+from .constants import SuccessionFlag, VerdictChoice
 
 
 class RuleLike(Protocol):
@@ -87,6 +87,35 @@ def eligibility_evaluate(
     ordered = rules_in_order(rules)
     match = next((r for r in ordered if rule_matches(r, track=track, level=level, step=step)), None)
     return verdict_for_rule(match, track=track, level=level, step=step)
+
+
+# Succession ---------------------------------------------------------------------------
+
+
+def successor_flags(
+    *,
+    confirmed_at: datetime,
+    now: datetime,
+    confirmation_days: int,
+    is_active: bool,
+    verdict: str,
+    leads_elsewhere: bool,
+) -> list[str]:
+    """Why a successor candidate is not ready, whatever their readiness says, in the
+    contract's order. The SQL twin is selectors.successors_with_flags.
+
+    `expired`: the confirmation is older than `confirmation_days` (exactly that old is still
+    valid); `ineligible`: the verdict does not allow a new assignment (so a `transition`
+    verdict is both); `leads_elsewhere`: active Tech Lead of another department.
+    """
+    present = {
+        SuccessionFlag.EXPIRED: confirmed_at + timedelta(days=confirmation_days) < now,
+        SuccessionFlag.INACTIVE: not is_active,
+        SuccessionFlag.INELIGIBLE: verdict != VerdictChoice.ELIGIBLE,
+        SuccessionFlag.TRANSITION: verdict == VerdictChoice.TRANSITION,
+        SuccessionFlag.LEADS_ELSEWHERE: leads_elsewhere,
+    }
+    return [flag.value for flag in SuccessionFlag if present[flag]]
 
 
 # Escalation ---------------------------------------------------------------------------

@@ -1,6 +1,9 @@
 """The role: the eligibility policy, Tech Lead assignments and successor candidates."""
 
+from datetime import timedelta
+
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -147,6 +150,15 @@ class SuccessorCandidate(models.Model):
     readiness = models.CharField(
         max_length=16, choices=Readiness.choices, default=Readiness.DEVELOPING
     )
+    rank = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1)], help_text="1 is the first choice."
+    )
+    emergency = models.BooleanField(
+        default=False, help_text="Steps in if the lead leaves tomorrow (one per department)."
+    )
+    confirmed_at = models.DateTimeField(
+        default=timezone.now, help_text="Set on nomination and by each confirmation."
+    )
     notes = models.TextField(blank=True)
     nominated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -166,6 +178,14 @@ class SuccessorCandidate(models.Model):
                 name="%(app_label)s_%(class)s_once_per_department",
                 violation_error_message="This person is already a successor candidate here.",
             ),
+            # Marking another candidate moves the mark (successor_nominate, one transaction).
+            models.UniqueConstraint(
+                fields=["department"],
+                condition=Q(emergency=True),
+                name="%(app_label)s_%(class)s_one_emergency_per_department",
+                violation_error_message="This department already has an emergency successor.",
+            ),
+            check("rank_positive", Q(rank__gte=1), "Rank must be 1 or more."),
         ]
         indexes = [
             # Succession risk: "does this department have a ready successor?"
@@ -174,3 +194,7 @@ class SuccessorCandidate(models.Model):
 
     def __str__(self):
         return f"{self.person} ({self.get_readiness_display()}) for {self.department}"
+
+    @property
+    def expires_at(self):
+        return self.confirmed_at + timedelta(days=settings.SUCCESSION_CONFIRMATION_DAYS)

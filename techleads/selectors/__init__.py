@@ -33,7 +33,16 @@ from .role import (
     has_active_lead,
     lead_department_ids,
     lead_of,
+)
+from .succession import (
+    annotated_flags,
+    departments_with_risk,
+    escalation_successors,
+    ready_successors,
     succession_risks,
+    succession_rows,
+    succession_visible_to,
+    successors_with_flags,
 )
 from .work import (
     incidents_visible_to,
@@ -46,6 +55,13 @@ from .work import (
 
 __all__ = [
     "active_assignments",
+    "annotated_flags",
+    "departments_with_risk",
+    "escalation_successors",
+    "ready_successors",
+    "succession_rows",
+    "succession_visible_to",
+    "successors_with_flags",
     "allocations_overlapping",
     "allocations_visible_to",
     "annotated_verdict",

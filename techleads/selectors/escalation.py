@@ -20,9 +20,10 @@ from django.db.models.functions import Coalesce
 
 from departments.models import Department, Person
 
-from ..constants import EscalationRole, Readiness
-from ..models import SuccessorCandidate, TechLeadAssignment
+from ..constants import EscalationRole
+from ..models import TechLeadAssignment
 from .access import departments_visible_to
+from .succession import escalation_successors
 
 
 def escalation_annotated(
@@ -31,7 +32,8 @@ def escalation_annotated(
     """Annotate each department with its escalation point, in one query for any number.
 
     `escalation_person_id` and `escalation_role` follow rules.escalation_chain: the Tech
-    Lead (at `at`, else now), then the longest-ready active successor, then the manager,
+    Lead (at `at`, else now), then the ready successor (selectors.escalation_successors: the
+    emergency candidate, then ready-now ones by rank, none flagged), then the manager,
     skipping inactive people. Successors and manager are today's: their history is not kept.
     """
     queryset = queryset if queryset is not None else Department.objects.all()
@@ -42,9 +44,7 @@ def escalation_annotated(
         leads = leads.filter(started_at__lte=at).filter(
             Q(ended_at__isnull=True) | Q(ended_at__gt=at)
         )
-    successors = SuccessorCandidate.objects.filter(
-        department=OuterRef("pk"), readiness=Readiness.READY_NOW, person__is_active=True
-    ).order_by("updated_at", "id")
+    successors = escalation_successors().filter(department=OuterRef("pk"))
     return queryset.annotate(
         escalation_lead_id=Subquery(leads.order_by("-started_at").values("person_id")[:1]),
         escalation_successor_id=Subquery(successors.values("person_id")[:1]),

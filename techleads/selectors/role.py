@@ -4,9 +4,7 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from departments.models import Department, Person
 
-from ..constants import Readiness, VerdictChoice
-from ..models import SuccessorCandidate, TechLeadAssignment
-from .eligibility import lead_verdict_subquery
+from ..models import TechLeadAssignment
 
 
 def active_assignments() -> QuerySet[TechLeadAssignment]:
@@ -42,21 +40,6 @@ def lead_of(department: Department) -> TechLeadAssignment | None:
     if active is None:
         return current_assignment(department=department)
     return active[0] if active else None
-
-
-def succession_risks() -> QuerySet[TechLeadAssignment]:
-    """Active leads whose verdict is `transition` and whose department has no ready successor."""
-    ready = SuccessorCandidate.objects.filter(
-        department=OuterRef("department"),
-        readiness=Readiness.READY_NOW,
-        person__is_active=True,
-    )
-    return (
-        active_assignments()
-        .annotate(lead_verdict=lead_verdict_subquery(), has_ready_successor=Exists(ready))
-        .filter(lead_verdict=VerdictChoice.TRANSITION, has_ready_successor=False)
-        .select_related("department", "person", "department__manager")
-    )
 
 
 def lead_department_ids(person: Person | None) -> list[int]:

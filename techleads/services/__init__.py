@@ -17,7 +17,13 @@ from .jira import JiraUpsert, improvement_task_upsert_from_jira
 from .policy import eligibility_rule_delete, eligibility_rule_save
 from .role import ASSIGNMENT_FIELDS, assignment_create, assignment_end, assignment_hand_over
 from .sessions import tech_session_record, tech_session_schedule
-from .succession import SUCCESSOR_FIELDS, successor_nominate, successor_remove
+from .succession import (
+    SUCCESSOR_FIELDS,
+    successor_confirm,
+    successor_nominate,
+    successor_remove,
+    successor_withdraw_new_lead,
+)
 
 __all__ = [
     "ASSIGNMENT_FIELDS",
@@ -39,8 +45,10 @@ __all__ = [
     "incident_resolve",
     "incident_update",
     "lock_departments",
+    "successor_confirm",
     "successor_nominate",
     "successor_remove",
+    "successor_withdraw_new_lead",
     "tech_session_record",
     "tech_session_schedule",
 ]

@@ -11,6 +11,7 @@ from ..errors import AssignmentAlreadyEnded, LeadAlreadyAssigned, NoActiveLead, 
 from ..models import TechLeadAssignment
 from ..selectors import person_eligibility
 from .access import lock_departments, require_hr
+from .succession import successor_withdraw_new_lead
 
 ASSIGNMENT_FIELDS = (
     "department",
@@ -62,8 +63,12 @@ def _close(assignment: TechLeadAssignment, *, actor, reason: str, at) -> dict:
 
 
 def _start(*, verb: str, verdict, before: dict | None = None, note: str = "", **assignment):
-    """Start an assignment and audit it with the verdict it was made under."""
+    """Start an assignment and audit it with the verdict it was made under; the new lead
+    stops being a successor candidate of the department they now lead."""
     started = _create_assignment(**assignment)
+    successor_withdraw_new_lead(
+        department=assignment["department"], person=assignment["person"], actor=assignment["actor"]
+    )
     audit_entry_create(
         actor=assignment["actor"],
         verb=verb,

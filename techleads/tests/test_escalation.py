@@ -126,6 +126,8 @@ def department_for(case: str, hr, lead, successors, manager, inactive) -> Depart
     if lead:
         assignment_create(department=department, person=people[lead], assigned_by=hr, reason="x")
     for name in successors:
+        if name == lead:  # the lead is no candidate of their own department (refused)
+            continue
         successor_nominate(
             department=department, person=people[name], actor=hr, readiness="ready_now"
         )
