@@ -7,6 +7,7 @@ from dashboard.api import HealthViewSet
 from departments.api.audit import AuditEntryViewSet
 from departments.api.auth import obtain_auth_token
 from departments.api.handlers import read_only
+from departments.api.webhooks import WebhookDeliveryViewSet, WebhookViewSet
 from integrations.health import healthz, readyz
 from sops.api.views import DocumentViewSet
 from techleads.api.responsibilities import (
@@ -39,6 +40,8 @@ router.register("improvement-tasks", ImprovementTaskViewSet, basename="improveme
 router.register("allocations", AllocationViewSet, basename="allocation")
 router.register("incidents", IncidentViewSet, basename="incident")
 router.register("audit-entries", AuditEntryViewSet, basename="audit-entry")
+router.register("webhooks", WebhookViewSet, basename="webhook")
+router.register("webhook-deliveries", WebhookDeliveryViewSet, basename="webhook-delivery")
 
 # Department health combines every app, so it is served by the dashboard app's viewset.
 health_list = HealthViewSet.as_view({"get": "list"})

@@ -12,6 +12,8 @@ from drf_spectacular.utils import extend_schema_field
 from departments.api.fields import DEPARTMENT_REF_SCHEMA, unknown_department
 from departments.models import AuditEntry
 from departments.selectors import department_by_ref
+from integrations.events import EVENT_CHOICES
+from integrations.models import WebhookDelivery
 
 TRUE, FALSE = {"true", "1", "yes"}, {"false", "0", "no"}
 
@@ -177,3 +179,15 @@ class AuditEntryFilter(django_filters.FilterSet):
             "since",
             "until",
         ]
+
+
+class WebhookDeliveryFilter(django_filters.FilterSet):
+    """Webhook deliveries by webhook, status and event; a value outside each is a 400."""
+
+    webhook = IdFilter(field_name="webhook", help_text="A webhook's id.")
+    status = django_filters.ChoiceFilter(choices=WebhookDelivery.Status.choices)
+    event = django_filters.ChoiceFilter(choices=EVENT_CHOICES)
+
+    class Meta:
+        model = WebhookDelivery
+        fields = ["webhook", "status", "event"]

@@ -14,9 +14,13 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from integrations.models import Webhook
+from integrations.services import delivery_redeliver, webhook_secret_generate
+
 from .actors import SYSTEM
 from .constants import DEPARTMENT_FIELDS, INTEGRATION_GROUP, PERSON_FIELDS, PERSON_SYNC_FIELDS
 from .errors import Conflict, DomainError, Forbidden, InvalidRows
+from .events import people_deactivated_publish
 from .forms import NEW_PERSON_FIELDS, PersonRowForm, department_refs
 from .models import AuditEntry, Department, Person
 from .selectors import user_is_hr, user_person
@@ -224,8 +228,9 @@ def person_update(*, actor, person: Person, **fields) -> Person:
     require_hr(actor, "change people")
     _refuse_own_record(actor=actor, person=person)
     person = Person.objects.select_for_update().get(pk=person.pk)
+    was_active = person.is_active
     with unique_or_conflict(PERSON_UNIQUE_FIELDS):
-        return audited_update(
+        person = audited_update(
             actor=actor,
             instance=person,
             fields=fields,
@@ -233,6 +238,9 @@ def person_update(*, actor, person: Person, **fields) -> Person:
             verb="person.update",
             department=fields.get("department", person.department),
         )
+    if was_active and not person.is_active:
+        people_deactivated_publish([person])
+    return person
 
 
 @dataclass(frozen=True)
@@ -400,6 +408,9 @@ def people_upsert(
         + [_person_audit(actor, "person.import_update", p, before) for p, before in to_update],
         batch_size=500,
     )
+    people_deactivated_publish(
+        [p for p, before in to_update if before["is_active"] and not p.is_active]
+    )
     return UpsertResult(created=len(to_create), updated=len(to_update), unchanged=unchanged)
 
 
@@ -559,3 +570,76 @@ def integration_login_ensure(*, name: str, note: str):
         return login
     _require_integration_login(login)
     return login
+
+
+# Outbound webhooks (integrations): HR's audited changes --------------------------------
+
+WEBHOOK_FIELDS = ("url", "events", "is_active")
+
+
+@transaction.atomic
+def webhook_create(*, actor, url: str, events: list[str], secret: str = "", is_active=True):
+    """Subscribe `url` to `events`. The secret is generated when none is given; the caller
+    shows it once. The secret is never in the audit trail."""
+    require_hr(actor, "manage webhooks")
+    webhook = Webhook(
+        url=url, events=events, secret=secret or webhook_secret_generate(), is_active=is_active
+    )
+    return audited_create(
+        actor=actor,
+        instance=webhook,
+        verb="webhook.create",
+        tracked=WEBHOOK_FIELDS,
+        department=None,
+    )
+
+
+@transaction.atomic
+def webhook_update(*, actor, webhook, **fields):
+    """Change a webhook; a new `secret` replaces the old one (an empty one keeps it)."""
+    require_hr(actor, "manage webhooks")
+    webhook = Webhook.objects.select_for_update().get(pk=webhook.pk)
+    secret = fields.pop("secret", "")
+    if secret and secret != webhook.secret:
+        webhook.secret = secret
+        webhook.save(update_fields=["secret"])
+        audit_entry_create(
+            actor=actor,
+            verb="webhook.secret_replace",
+            target=webhook,
+            note="The secret was replaced.",
+        )
+    return audited_update(
+        actor=actor,
+        instance=webhook,
+        fields=fields,
+        tracked=WEBHOOK_FIELDS,
+        verb="webhook.update",
+        department=None,
+    )
+
+
+@transaction.atomic
+def webhook_delete(*, actor, webhook) -> None:
+    """Remove a subscription and its delivery history."""
+    require_hr(actor, "manage webhooks")
+    audit_entry_create(
+        actor=actor, verb="webhook.delete", target=webhook, before=snapshot(webhook, WEBHOOK_FIELDS)
+    )
+    webhook.delete()
+
+
+@transaction.atomic
+def webhook_redeliver(*, actor, delivery):
+    """Send a delivery again, with its event id and body: HR, for an active webhook."""
+    require_hr(actor, "redeliver webhooks")
+    if not delivery.webhook.is_active:
+        raise Conflict("The webhook is inactive; activate it before redelivering.")
+    delivery = delivery_redeliver(delivery=delivery)
+    audit_entry_create(
+        actor=actor,
+        verb="webhook.redeliver",
+        target=delivery,
+        after={"event": delivery.event, "event_id": str(delivery.event_id)},
+    )
+    return delivery
