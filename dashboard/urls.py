@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import audit, views
+from . import audit, trends, views
 from . import responsibilities as work
 
 app_name = "dashboard"
@@ -16,6 +16,8 @@ urlpatterns = [
     path("departments/<int:pk>/hand-over/", views.hand_over, name="hand_over"),
     path("departments/<int:pk>/end/", views.end, name="end"),
     path("departments/<int:pk>/successors/", views.nominate, name="nominate"),
+    path("departments/<int:pk>/trends/", trends.department_trends, name="department_trends"),
+    path("trends/", trends.trends, name="trends"),
     path("eligibility/", views.explorer, name="explorer"),
     path("documents/", views.document_list, name="documents"),
     path("documents/<int:pk>/", views.document_detail, name="document"),
