@@ -16,7 +16,7 @@ import logging
 import secrets
 import threading
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from importlib import import_module
 from itertools import islice
@@ -184,13 +184,17 @@ def _delivery_rows(webhooks, event, items, occurred_at, now) -> list[WebhookDeli
     return rows
 
 
-def event_publish(event: str, data: dict, *, occurred_at=None) -> list[WebhookDelivery]:
-    """Publish `event` with `data` (JSON) to the active webhooks that subscribe to it: one
-    delivery row each, in the caller's transaction, sent after commit. One query when
-    nothing subscribes."""
+def event_publish(
+    event: str, data: dict | Callable[[], dict], *, occurred_at=None
+) -> list[WebhookDelivery]:
+    """Publish `event` with `data` (JSON; or a function that returns it, called only when a
+    webhook subscribes) to the active webhooks that subscribe to it: one delivery row each,
+    in the caller's transaction, sent after commit. One query when nothing subscribes."""
     webhooks = _subscribed(event)
     if not webhooks:
         return []
+    if callable(data):
+        data = data()
     now = timezone.now()
     rows = _delivery_rows(webhooks, event, [data], occurred_at or now, now)
     WebhookDelivery.objects.bulk_create(rows)

@@ -21,6 +21,8 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from departments.constants import HR_GROUP
+from integrations.events import DOCUMENT_ESCALATED, DOCUMENT_STALE
+from integrations.services import events_publish
 
 from .constants import DocumentKind, DocumentStatus
 from .models import Document, Notification, StalenessRun
@@ -270,6 +272,73 @@ def notifications_create(*, run: StalenessRun) -> int:
     return sent
 
 
+# A document as the document.* webhook events show it, read as plain values (no model
+# instances: a run may publish many).
+EVENT_VALUES = (
+    "id",
+    "title",
+    "kind",
+    "status",
+    "url",
+    "last_reviewed_at",
+    "next_review_at",
+    "department_id",
+    "department__name",
+    "department__slug",
+    "owner_id",
+    "owner__employee_id",
+    "owner__full_name",
+    "owner__email",
+)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _document_events(documents: QuerySet[Document]) -> Iterator[dict]:
+    for row in documents.order_by("id").values(*EVENT_VALUES).iterator(chunk_size=2000):
+        owner = None
+        if row["owner_id"] is not None:
+            owner = {
+                "id": row["owner_id"],
+                "employee_id": row["owner__employee_id"],
+                "full_name": row["owner__full_name"],
+                "email": row["owner__email"],
+            }
+        yield {
+            "document": {
+                "id": row["id"],
+                "title": row["title"],
+                "kind": row["kind"],
+                "status": row["status"],
+                "url": row["url"],
+                "last_reviewed_at": _iso(row["last_reviewed_at"]),
+                "next_review_at": _iso(row["next_review_at"]),
+            },
+            "department": {
+                "id": row["department_id"],
+                "name": row["department__name"],
+                "slug": row["department__slug"],
+            },
+            "owner": owner,
+        }
+
+
+def document_events_publish(*, run: StalenessRun, now: datetime) -> tuple[int, int]:
+    """The webhook events of what this run claimed: `document.stale` for each document it
+    reported stale, `document.escalated` for each it escalated, so once per document per
+    status change (the claims are made once). Set-based: one query per event when no
+    webhook subscribes; otherwise the documents are streamed and the deliveries inserted in
+    batches. Returns (stale, escalated) deliveries written."""
+    stale = Document.objects.filter(notified_run=run, notified_status=DocumentStatus.STALE)
+    escalated = Document.objects.filter(escalated_run=run)
+    return (
+        events_publish(DOCUMENT_STALE, _document_events(stale), occurred_at=now),
+        events_publish(DOCUMENT_ESCALATED, _document_events(escalated), occurred_at=now),
+    )
+
+
 def _reminder_period(now: datetime) -> int:
     days = getattr(settings, "ACKNOWLEDGEMENT_REMINDER_DAYS", 7)
     return int(now.timestamp() // 86400) // days
@@ -431,6 +500,9 @@ def staleness_check_run(
             # A full pass claims inside its UPDATE; an incremental one that claimed
             # nothing has nothing to report (and skips scanning for it).
             stored = notifications_create(run=run) if full or claimed else 0
+            if claimed or full:
+                say("publishing webhook events")
+                document_events_publish(run=run, now=now)
             run.reminders_checked = _reminders_due(full=full, now=now)
             if run.reminders_checked:
                 say("reminding people of processes to acknowledge")

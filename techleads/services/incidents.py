@@ -4,8 +4,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from departments.errors import Conflict, DomainError
+from departments.events import department_data, person_data
 from departments.models import Department, Person
 from departments.services import audited_create
+from integrations.events import INCIDENT_OPENED
+from integrations.services import event_publish
 
 from ..models import Incident
 from .access import require_active, require_lead_or_manager, work_item_update
@@ -41,13 +44,30 @@ def incident_record(
         postmortem_url=postmortem_url,
     )
     _require_resolved_after_start(started_at=started_at, resolved_at=resolved_at)
-    return audited_create(
+    audited_create(
         actor=actor,
         instance=incident,
         verb="incident.record",
         after={"severity": severity, "started_at": started_at.isoformat()},
         department=department,
     )
+    event_publish(INCIDENT_OPENED, lambda: _incident_data(incident))
+    return incident
+
+
+def _incident_data(incident: Incident) -> dict:
+    """The `incident.opened` event's data."""
+    return {
+        "incident": {
+            "id": incident.pk,
+            "title": incident.title,
+            "severity": incident.severity,
+            "started_at": incident.started_at.isoformat(),
+            "resolved_at": incident.resolved_at.isoformat() if incident.resolved_at else None,
+        },
+        "department": department_data(incident.department),
+        "handled_by": person_data(incident.handled_by),
+    }
 
 
 INCIDENT_FIELDS = ("title", "severity", "started_at", "resolved_at", "handled_by", "postmortem_url")

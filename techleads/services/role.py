@@ -4,8 +4,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from departments.errors import DomainError
+from departments.events import department_data, person_data
 from departments.models import Department, Person
 from departments.services import audit_entry_create, snapshot
+from integrations.events import TECHLEAD_ASSIGNED, TECHLEAD_ENDED, TECHLEAD_HANDED_OVER
+from integrations.services import event_publish
 
 from ..errors import AssignmentAlreadyEnded, LeadAlreadyAssigned, NoActiveLead, NotEligible
 from ..models import TechLeadAssignment
@@ -62,6 +65,23 @@ def _close(assignment: TechLeadAssignment, *, actor, reason: str, at) -> dict:
     return before
 
 
+def _publish(event: str, assignment: TechLeadAssignment, previous: Person | None = None):
+    """The webhook event of an assignment that started or ended (DESIGN.md, Outbound
+    webhooks), in the service's transaction."""
+
+    def data():
+        body = {
+            "department": department_data(assignment.department),
+            "person": person_data(assignment.person),
+            "assignment": assignment.pk,
+        }
+        if event == TECHLEAD_HANDED_OVER:
+            body["previous"] = person_data(previous)
+        return body
+
+    event_publish(event, data)
+
+
 def _start(*, verb: str, verdict, before: dict | None = None, note: str = "", **assignment):
     """Start an assignment and audit it with the verdict it was made under; the new lead
     stops being a successor candidate of the department they now lead."""
@@ -102,7 +122,7 @@ def assignment_create(
     verdict = _validate_new_lead(
         department=department, person=person, reason=reason, override_reason=override_reason
     )
-    return _start(
+    started = _start(
         verb="techlead.assign",
         verdict=verdict,
         department=department,
@@ -112,6 +132,8 @@ def assignment_create(
         override_reason=override_reason,
         started_at=timezone.now(),
     )
+    _publish(TECHLEAD_ASSIGNED, started)
+    return started
 
 
 @transaction.atomic
@@ -132,6 +154,7 @@ def assignment_end(
         after=snapshot(assignment, ASSIGNMENT_FIELDS),
         department=assignment.department,
     )
+    _publish(TECHLEAD_ENDED, assignment)
     return assignment
 
 
@@ -162,7 +185,7 @@ def assignment_hand_over(
     )
     now = timezone.now()
     before = _close(current, actor=actor, reason=f"Handed over to {successor}. {reason}", at=now)
-    return _start(
+    started = _start(
         verb="techlead.hand_over",
         verdict=verdict,
         before=before,
@@ -174,3 +197,5 @@ def assignment_hand_over(
         override_reason=override_reason,
         started_at=now,
     )
+    _publish(TECHLEAD_HANDED_OVER, started, previous=current.person)
+    return started
