@@ -17,6 +17,7 @@ from techleads.api.responsibilities import (
     IncidentViewSet,
     TechSessionViewSet,
 )
+from techleads.api.succession import SuccessionViewSet
 from techleads.api.views import (
     AssignmentViewSet,
     DepartmentViewSet,
@@ -33,6 +34,7 @@ router.register("people", PersonViewSet, basename="person")
 router.register("eligibility-rules", EligibilityRuleViewSet, basename="eligibility-rule")
 router.register("assignments", AssignmentViewSet, basename="assignment")
 router.register("successors", SuccessorViewSet, basename="successor")
+router.register("departments/succession", SuccessionViewSet, basename="department-succession")
 router.register("sops", DocumentViewSet, basename="document")
 router.register("tech-sessions", TechSessionViewSet, basename="tech-session")
 router.register("improvement-projects", ImprovementProjectViewSet, basename="improvement-project")

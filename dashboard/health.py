@@ -19,8 +19,14 @@ from departments.selectors import count_subquery
 from sops.constants import DocumentKind, DocumentStatus
 from sops.models import Document, ProcessAcknowledgement
 from techleads.constants import OPEN_TASK_STATUSES, Readiness, SessionStatus
-from techleads.models import ImprovementTask, SuccessorCandidate, TechSession
-from techleads.selectors import active_assignments, lead_verdict_subquery, overdue_q
+from techleads.models import ImprovementTask, TechSession
+from techleads.selectors import (
+    active_assignments,
+    lead_verdict_subquery,
+    overdue_q,
+    ready_successors,
+    successors_with_flags,
+)
 
 from .rules import (
     HealthScore,
@@ -60,16 +66,12 @@ def departments_with_health_inputs(
     return queryset.annotate(
         h_lead_verdict=Subquery(lead.annotate(v=lead_verdict_subquery()).values("v")[:1]),
         h_has_lead=Coalesce(Subquery(lead.values("pk")[:1], output_field=IntegerField()), Value(0)),
-        h_ready_now=_count(
-            SuccessorCandidate.objects.filter(
-                readiness=Readiness.READY_NOW, person__is_active=True
-            ),
-            "department",
-        ),
+        # Succession counts no flagged candidate (techleads.selectors.successors_with_flags).
+        h_ready_now=_count(ready_successors(now=now), "department"),
         h_developing=_count(
-            SuccessorCandidate.objects.exclude(readiness=Readiness.READY_NOW).filter(
-                person__is_active=True
-            ),
+            successors_with_flags(now=now)
+            .filter(is_flagged=False)
+            .exclude(readiness=Readiness.READY_NOW),
             "department",
         ),
         h_docs_current=_count(live_docs.filter(status=DocumentStatus.CURRENT), "department"),

@@ -11,7 +11,14 @@ from departments.filtersets import (
     WholeNumberFilter,
 )
 from departments.models import Department, Person, Track
-from techleads.constants import Readiness, SessionStatus, Severity, TaskStatus, VerdictChoice
+from techleads.constants import (
+    Readiness,
+    SessionStatus,
+    Severity,
+    SuccessionRisk,
+    TaskStatus,
+    VerdictChoice,
+)
 from techleads.models import (
     Allocation,
     EligibilityRule,
@@ -76,10 +83,26 @@ class EligibilityRuleFilter(django_filters.FilterSet):
 class SuccessorFilter(django_filters.FilterSet):
     department = DepartmentRefFilter()
     readiness = django_filters.ChoiceFilter(choices=Readiness.choices)
+    emergency = StrictBooleanFilter()
+    flagged = StrictBooleanFilter(
+        field_name="is_flagged", label="Flagged", help_text="Candidates with at least one flag."
+    )
 
     class Meta:
         model = SuccessorCandidate
-        fields = ["department", "person", "readiness"]
+        fields = ["department", "person", "readiness", "emergency", "flagged"]
+
+
+class SuccessionFilter(django_filters.FilterSet):
+    """Departments annotated by selectors.departments_with_risk (API and succession page)."""
+
+    risk = django_filters.ChoiceFilter(
+        choices=SuccessionRisk.choices, field_name="succession_risk", label="Risk"
+    )
+
+    class Meta:
+        model = Department
+        fields = ["risk"]
 
 
 class ImprovementTaskFilter(django_filters.FilterSet):

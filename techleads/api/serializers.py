@@ -11,7 +11,10 @@ from techleads.constants import (
     Readiness,
     SessionStatus,
     Severity,
+    SuccessionFlag,
+    SuccessionRisk,
     TaskStatus,
+    VerdictChoice,
 )
 from techleads.models import (
     Allocation,
@@ -24,7 +27,7 @@ from techleads.models import (
     TechSession,
     TechSessionInvite,
 )
-from techleads.selectors import lead_of
+from techleads.selectors import annotated_flags, lead_of
 
 ACTIVE_PEOPLE = Person.objects.filter(is_active=True)
 
@@ -134,15 +137,44 @@ class SuccessorSerializer(serializers.ModelSerializer):
 
     department = DepartmentRefField(help_text="Fixed once nominated.")
     readiness = serializers.ChoiceField(choices=Readiness.choices)
+    expires_at = serializers.DateTimeField(
+        read_only=True, help_text="confirmed_at + SUCCESSION_CONFIRMATION_DAYS."
+    )
+    flags = serializers.SerializerMethodField(
+        help_text="Why the candidate is not ready whatever its readiness says, in this order: "
+        "expired, inactive, ineligible, transition, leads_elsewhere."
+    )
 
     class Meta:
         model = SuccessorCandidate
-        fields = ["id", "department", "person", "readiness", "notes", "created_at", "updated_at"]
-        read_only_fields = ["created_at", "updated_at"]
+        fields = [
+            "id",
+            "department",
+            "person",
+            "readiness",
+            "rank",
+            "emergency",
+            "notes",
+            "confirmed_at",
+            "expires_at",
+            "flags",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["confirmed_at", "created_at", "updated_at"]
         extra_kwargs = {
             "person": {"help_text": "Fixed once nominated: nominate another person instead."},
+            "rank": {"min_value": 1, "max_value": 1000},
+            "emergency": {
+                "help_text": "Who steps in if the lead leaves tomorrow: marking another "
+                "candidate of the department moves the mark."
+            },
         }
         validators = []  # the service upserts (department, person)
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(SuccessionFlag)))
+    def get_flags(self, candidate) -> list[str]:
+        return annotated_flags(candidate)
 
     def _stays(self, value, field: str):
         if self.instance is not None and getattr(self.instance, f"{field}_id") != value.pk:
@@ -154,6 +186,39 @@ class SuccessorSerializer(serializers.ModelSerializer):
 
     def validate_person(self, value):
         return self._stays(value, "person")
+
+
+class SuccessionSerializer(serializers.Serializer):
+    """A department's succession (selectors.succession_rows)."""
+
+    department = serializers.IntegerField(source="pk")
+    tech_lead = serializers.SerializerMethodField()
+    lead_verdict = serializers.ChoiceField(
+        source="succession_lead_verdict",
+        choices=VerdictChoice.choices,
+        allow_null=True,
+        help_text="The lead's verdict; null when leadless.",
+    )
+    ready_now = serializers.IntegerField(
+        source="succession_ready_now", help_text="Ready-now candidates without flags."
+    )
+    emergency = serializers.IntegerField(
+        source="succession_emergency_id",
+        allow_null=True,
+        help_text="The emergency successor's person id.",
+    )
+    flagged = serializers.SerializerMethodField(
+        help_text="The ids of the department's successor candidates with a flag."
+    )
+    risk = serializers.ChoiceField(source="succession_risk", choices=SuccessionRisk.choices)
+
+    @extend_schema_field(TechLeadSummarySerializer(allow_null=True))
+    def get_tech_lead(self, department):
+        lead = lead_of(department)
+        return TechLeadSummarySerializer(lead).data if lead else None
+
+    def get_flagged(self, department) -> list[int]:
+        return [candidate.pk for candidate in department.flagged_candidates]
 
 
 class EscalationSerializer(serializers.Serializer):

@@ -41,12 +41,14 @@ from techleads.selectors import (
     people_with_eligibility,
     person_eligibility,
     rules_by_id,
+    successors_with_flags,
 )
 from techleads.services import (
     assignment_create,
     assignment_end,
     assignment_hand_over,
     eligibility_rule_save,
+    successor_confirm,
     successor_nominate,
     successor_remove,
 )
@@ -414,36 +416,79 @@ class SuccessorViewSet(
     mixins.DestroyModelMixin,
     GenericViewSet,
 ):
-    """Successor candidates: HR and the department's manager nominate and update them."""
+    """Successor candidates: HR and the department's manager nominate, rank, confirm and
+    update them; each carries its flags (selectors.successors_with_flags)."""
 
     serializer_class = SuccessorSerializer
     filterset_class = filtersets.SuccessorFilter
-    ordering = ["department", "readiness", "id"]
+    ordering = ["department", "rank", "readiness", "id"]
 
     def get_queryset(self):
         visible = departments_visible_to(self.request.user).values("pk")
-        return SuccessorCandidate.objects.filter(department__in=visible)
+        return successors_with_flags(SuccessorCandidate.objects.filter(department__in=visible))
+
+    def _with_flags(self, candidate):
+        return successors_with_flags(SuccessorCandidate.objects.filter(pk=candidate.pk)).get()
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        serializer.instance = successor_nominate(
-            department=data["department"],
-            person=data["person"],
-            actor=self.request.user,
-            readiness=data["readiness"],
-            notes=data.get("notes", ""),
+        serializer.instance = self._with_flags(
+            successor_nominate(
+                department=data["department"],
+                person=data["person"],
+                actor=self.request.user,
+                readiness=data["readiness"],
+                notes=data.get("notes", ""),
+                rank=data.get("rank"),
+                emergency=data.get("emergency"),
+            )
         )
 
     def perform_update(self, serializer):
         current = serializer.instance  # the serializer refuses another department or person
         data = serializer.validated_data
-        serializer.instance = successor_nominate(
-            department=current.department,
-            person=current.person,
-            actor=self.request.user,
-            readiness=data.get("readiness", current.readiness),
-            notes=data.get("notes", current.notes),
+        serializer.instance = self._with_flags(
+            successor_nominate(
+                department=current.department,
+                person=current.person,
+                actor=self.request.user,
+                readiness=data.get("readiness", current.readiness),
+                notes=data.get("notes", current.notes),
+                rank=data.get("rank"),
+                emergency=data.get("emergency"),
+            )
         )
+
+    @extend_schema(
+        request=None,
+        responses={200: SuccessorSerializer, 403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
+        examples=[
+            OpenApiExample(
+                "Confirmed",
+                value={
+                    "id": 7,
+                    "department": 10,
+                    "person": 249,
+                    "readiness": "ready_now",
+                    "rank": 1,
+                    "emergency": True,
+                    "notes": "Runs the on-call rota",
+                    "confirmed_at": "2026-12-06T09:00:00Z",
+                    "expires_at": "2027-06-04T09:00:00Z",
+                    "flags": [],
+                    "created_at": "2026-03-02T10:00:00Z",
+                    "updated_at": "2026-12-06T09:00:00Z",
+                },
+                response_only=True,
+            )
+        ],
+    )
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        """Confirm the candidate again (the department's manager or HR): `confirmed_at` is
+        now, so the `expired` flag clears until SUCCESSION_CONFIRMATION_DAYS pass."""
+        candidate = successor_confirm(candidate=self.get_object(), actor=request.user)
+        return Response(SuccessorSerializer(self._with_flags(candidate)).data)
 
     def perform_destroy(self, instance):
         successor_remove(candidate=instance, actor=self.request.user)
