@@ -351,6 +351,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name for the verdicts wherever a field carries one (a rule's, a preview's from/to).
+    "ENUM_NAME_OVERRIDES": {"VerdictEnum": "techleads.constants.VerdictChoice"},
 }
 
 LOGGING = {

@@ -17,11 +17,11 @@ from techleads.api.responsibilities import (
     IncidentViewSet,
     TechSessionViewSet,
 )
+from techleads.api.rules import EligibilityRuleViewSet
 from techleads.api.succession import SuccessionViewSet
 from techleads.api.views import (
     AssignmentViewSet,
     DepartmentViewSet,
-    EligibilityRuleViewSet,
     PersonViewSet,
     SuccessorViewSet,
 )

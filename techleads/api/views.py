@@ -24,7 +24,6 @@ from departments.services import (
 )
 from techleads import filtersets
 from techleads.models import (
-    EligibilityRule,
     SuccessorCandidate,
     TechLeadAssignment,
 )
@@ -47,7 +46,6 @@ from techleads.services import (
     assignment_create,
     assignment_end,
     assignment_hand_over,
-    eligibility_rule_save,
     successor_confirm,
     successor_nominate,
     successor_remove,
@@ -60,7 +58,6 @@ from .serializers import (
     CapacityQuerySerializer,
     CapacitySerializer,
     DepartmentSerializer,
-    EligibilityRuleSerializer,
     EligibilitySerializer,
     EndInputSerializer,
     EscalationQuerySerializer,
@@ -330,33 +327,6 @@ class PersonViewSet(
         return Response(
             {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
         )
-
-
-class EligibilityRuleViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    GenericViewSet,
-):
-    """The eligibility policy: everyone reads it, HR edits it."""
-
-    queryset = EligibilityRule.objects.order_by("priority", "id")
-    serializer_class = EligibilityRuleSerializer
-    filterset_class = filtersets.EligibilityRuleFilter
-    permission_classes = [HRWritesOthersRead]
-    ordering_fields = ["priority", "id"]
-
-    def perform_create(self, serializer):
-        serializer.instance = eligibility_rule_save(
-            actor=self.request.user, rule=EligibilityRule(**serializer.validated_data)
-        )
-
-    def perform_update(self, serializer):
-        rule = serializer.instance
-        for name, value in serializer.validated_data.items():
-            setattr(rule, name, value)
-        serializer.instance = eligibility_rule_save(actor=self.request.user, rule=rule)
 
 
 class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewSet):
