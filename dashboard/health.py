@@ -1,7 +1,10 @@
 """Department health: the score's inputs in SQL for a whole list of departments, one query.
 
-Every input is a correlated subquery (not a JOIN + COUNT, which would multiply rows when
-several relations are counted at once); dashboard.rules turns the inputs into the score.
+Documents and tools by status are read from the department's summary row (kept current by
+every document write, sops.summary). The other inputs count small tables (people,
+successors, tasks, sessions, acknowledgements) with a correlated subquery each (not a
+JOIN + COUNT, which would multiply rows), on indexed foreign keys; dashboard.rules turns
+the inputs into the score.
 """
 
 from dataclasses import dataclass
@@ -9,14 +12,25 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import F, IntegerField, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Greatest, Least
+from django.db.models.lookups import GreaterThan, IsNull
 from django.urls import reverse
 from django.utils import timezone
 
 from departments.models import Department, Person
 from departments.selectors import count_subquery
-from sops.constants import DocumentKind, DocumentStatus
+from sops.constants import DocumentKind
 from sops.models import Document, ProcessAcknowledgement
 from techleads.constants import OPEN_TASK_STATUSES, Readiness, SessionStatus
 from techleads.models import ImprovementTask, TechSession
@@ -49,15 +63,16 @@ def _count(queryset: QuerySet, department_path: str) -> Coalesce:
     )
 
 
+def _summary(name: str) -> Coalesce:
+    """A column of the department's document summary (sops.summary); 0 without a row."""
+    return Coalesce(F(f"document_summary__{name}"), Value(0))
+
+
 def departments_with_health_inputs(
     queryset: QuerySet[Department] | None = None, *, now=None
 ) -> QuerySet[Department]:
     now = now or timezone.now()
     queryset = queryset if queryset is not None else Department.objects.all()
-    live_docs = Document.objects.exclude(
-        kind__in=[DocumentKind.CROSS_DEPARTMENT_PROCESS, DocumentKind.TOOL]
-    )
-    tools = Document.objects.filter(kind=DocumentKind.TOOL)
     processes = Document.objects.filter(
         kind=DocumentKind.CROSS_DEPARTMENT_PROCESS, archived_at__isnull=True
     )
@@ -74,12 +89,18 @@ def departments_with_health_inputs(
             .exclude(readiness=Readiness.READY_NOW),
             "department",
         ),
-        h_docs_current=_count(live_docs.filter(status=DocumentStatus.CURRENT), "department"),
-        h_docs_due_soon=_count(live_docs.filter(status=DocumentStatus.DUE_SOON), "department"),
-        h_docs_stale=_count(live_docs.filter(status=DocumentStatus.STALE), "department"),
-        h_tools_current=_count(tools.filter(status=DocumentStatus.CURRENT), "department"),
-        h_tools_due_soon=_count(tools.filter(status=DocumentStatus.DUE_SOON), "department"),
-        h_tools_stale=_count(tools.filter(status=DocumentStatus.STALE), "department"),
+        # Documents and tools by status: the summary's columns (one join), not a count.
+        **{
+            f"h_{name}": _summary(name)
+            for name in (
+                "docs_current",
+                "docs_due_soon",
+                "docs_stale",
+                "tools_current",
+                "tools_due_soon",
+                "tools_stale",
+            )
+        },
         h_processes=_count(processes, "involved_departments"),
         h_active_people=_count(Person.objects.filter(is_active=True), "department"),
         h_acknowledged=_count(
@@ -104,6 +125,57 @@ def departments_with_health_inputs(
             ),
             "department",
         ),
+    )
+
+
+def _ratio(numerator, denominator) -> Case:
+    """numerator / denominator as a float in [0, 1], NULL when the denominator is 0."""
+    value = Cast(numerator, FloatField()) / Cast(denominator, FloatField())
+    clamped = Least(Value(1.0), Greatest(Value(0.0), value))
+    return Case(When(GreaterThan(denominator, 0), then=clamped), output_field=FloatField())
+
+
+def health_score_sql(*, weights=None, sessions_target=None):
+    """The SQL twin of department_health's score (rules.health_score over the same inputs),
+    for a queryset annotated by departments_with_health_inputs: the weighted mean (0-100,
+    unrounded) of the components that apply, NULL when none does. Lists sort and pick the
+    worst departments with it in the database; shown scores still come from the rules."""
+    weights = weights or settings.HEALTH_SCORE_WEIGHTS
+    target = settings.TECH_SESSIONS_PER_QUARTER if sessions_target is None else sessions_target
+    docs = F("h_docs_current") + F("h_docs_due_soon") + F("h_docs_stale")
+    tools = F("h_tools_current") + F("h_tools_due_soon") + F("h_tools_stale")
+    open_tasks = F("h_open_tasks")
+    components = {
+        "tech_lead": Case(
+            When(h_has_lead=0, then=Value(0.0)),
+            When(h_lead_verdict="eligible", then=Value(1.0)),
+            default=Value(0.5),
+        ),
+        "succession": Case(
+            When(h_ready_now__gt=0, then=Value(1.0)),
+            When(h_developing__gt=0, then=Value(0.5)),
+            default=Value(0.0),
+        ),
+        "documentation": _ratio(F("h_docs_current") + F("h_docs_due_soon") / 2.0, docs),
+        "tooling": _ratio(F("h_tools_current") + F("h_tools_due_soon") / 2.0, tools),
+        "acknowledgements": _ratio(F("h_acknowledged"), F("h_processes") * F("h_active_people")),
+        "improvement_tasks": Case(
+            When(h_open_tasks=0, then=Value(1.0)),
+            default=Value(1.0) - _ratio(F("h_overdue_tasks"), open_tasks),
+        ),
+        "tech_sessions": Value(1.0)
+        if target <= 0
+        else _ratio(F("h_sessions_quarter"), Value(target)),
+    }
+    weighted, total = Value(0.0), Value(0.0)
+    for key, value in components.items():
+        weight = float(weights.get(key, 0))
+        if weight > 0:
+            weighted = weighted + Coalesce(value, Value(0.0)) * weight
+            total = total + Case(When(IsNull(value, False), then=Value(weight)), default=0.0)
+    return Case(
+        When(GreaterThan(total, 0), then=Value(100.0) * weighted / total),
+        output_field=FloatField(),
     )
 
 

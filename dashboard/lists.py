@@ -17,8 +17,33 @@ PAGE_SIZE = 25
 DEPARTMENT_FILTERS = ("department", "involved_department")
 
 
-def page_of(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+def page_of(request, queryset, *, param: str = "page", size: int = PAGE_SIZE):
+    """The page of `queryset` the `param` query parameter names (a page with two lists
+    gives each its own parameter); a bad number is the first or the last page."""
+    page = Paginator(queryset, size).get_page(request.GET.get(param))
+    page.param = param
+    return page
+
+
+def sort_list(filterset, orderings: dict, *, default: str):
+    """The FilterSet's rows ordered by its form's `sort` choice (a field added here).
+
+    `orderings` maps each choice to (label, a function ordering a queryset); an unknown
+    choice is shown beside the field and sorts by `default`, as a malformed filter
+    filters nothing.
+    """
+    form = filterset.form
+    form.fields["sort"] = forms.ChoiceField(
+        label="Sort by",
+        required=False,
+        choices=[(key, label) for key, (label, _) in orderings.items()],
+    )
+    chosen = default
+    if form.is_bound:  # validates the filters and `sort` at once, before filterset.qs
+        form.is_valid()
+        # Not a filter: the FilterSet filters by every cleaned value it is left with.
+        chosen = form.cleaned_data.pop("sort", None) or default
+    return orderings[chosen][1](filterset.qs)
 
 
 def filter_list(request, filterset_class: type[FilterSet], queryset, *, fields, hidden=()):

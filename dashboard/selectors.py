@@ -3,19 +3,34 @@ number of queries, whatever the size of the organisation."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from departments.models import AuditEntry, Department
 from departments.selectors import user_is_hr, user_person
 from sops.constants import DocumentStatus
-from sops.models import Document, Notification, StalenessRun
-from techleads.selectors import departments_with_lead, lead_of, succession_risks
+from sops.models import DepartmentSummary, Document, Notification, StalenessRun
+from sops.summary import GROUPS
+from techleads.selectors import (
+    departments_with_lead,
+    has_active_lead,
+    lead_of,
+    succession_risks,
+)
 
-from .health import DepartmentHealth, health_for
+from .health import (
+    DepartmentHealth,
+    department_health,
+    departments_with_health_inputs,
+    health_for,
+    health_score_sql,
+)
 
 STATUSES = [s.value for s in DocumentStatus]
-CHART_LABEL, CHART_BAR, CHART_ROW = 180, 440, 26  # pixels of the overview's bar chart
+# Units of the overview's bar chart (it scales to its card): a department's name above its
+# bar, the bar across the whole width, so every status shows at any width.
+CHART_LABEL, CHART_BAR, CHART_ROW = 0, 640, 44
 
 
 @dataclass
@@ -49,25 +64,34 @@ class DepartmentRow:
         ]
 
 
-def document_counts(departments: QuerySet[Department]) -> dict[int, dict[str, int]]:
-    """{department id: {status: count}} in one GROUP BY query."""
-    rows = (
-        Document.objects.filter(department__in=departments)
-        .values("department_id", "status")
-        .annotate(n=Count("id"))
-        .order_by()
+def _status_total(status: str, prefix: str = ""):
+    """The summary's documents of every group at `status`, as an expression over
+    DepartmentSummary (or over Department with `prefix` "document_summary__")."""
+    return sum(
+        (F(f"{prefix}{group}_{status}") for group in GROUPS[1:]), F(f"{prefix}{GROUPS[0]}_{status}")
     )
-    counts: dict[int, dict[str, int]] = {}
-    for row in rows:
-        counts.setdefault(row["department_id"], dict.fromkeys(STATUSES, 0))[row["status"]] = row[
-            "n"
-        ]
-    return counts
 
 
-def department_rows(departments: QuerySet[Department]) -> list[DepartmentRow]:
-    """Each department with its lead, health and document counts: three queries."""
+def document_counts(departments: QuerySet[Department]) -> dict[int, dict[str, int]]:
+    """{department id: {status: count}}: the departments' summary rows, one query."""
+    rows = DepartmentSummary.objects.filter(department__in=departments).values_list(
+        "department_id", *(_status_total(s) for s in STATUSES)
+    )
+    return {pk: dict(zip(STATUSES, counts, strict=True)) for pk, *counts in rows}
+
+
+def stale_documents():
+    """For a Department queryset: its stale documents of every kind (the summary's)."""
+    return Coalesce(_status_total(DocumentStatus.STALE, "document_summary__"), Value(0))
+
+
+def department_rows(departments: QuerySet[Department], order: list[int] | None = None):
+    """Each department with its lead, health and document counts: four queries. Rows are
+    in `order` (department ids, a page of a sorted list) when given, else by name."""
     with_lead = list(departments_with_lead(departments).order_by("name"))
+    if order is not None:
+        position = {pk: n for n, pk in enumerate(order)}
+        with_lead.sort(key=lambda d: position.get(d.pk, len(position)))
     health = {h.department.pk: h for h in health_for(departments)}
     counts = document_counts(departments)
     return [
@@ -81,21 +105,50 @@ def department_rows(departments: QuerySet[Department]) -> list[DepartmentRow]:
     ]
 
 
+def _by_health(departments: QuerySet[Department]) -> QuerySet[Department]:
+    scored = departments_with_health_inputs(departments).annotate(h_score=health_score_sql())
+    return scored.order_by(F("h_score").asc(nulls_last=True), "name", "pk")
+
+
+# The department tables' sort choices (the overview, the departments list): label, order.
+DEPARTMENT_SORTS = {
+    "name": ("Name", lambda qs: qs.order_by("name", "pk")),
+    "-name": ("Name, Z to A", lambda qs: qs.order_by("-name", "-pk")),
+    "health": ("Lowest health first", _by_health),
+    "stale": (
+        "Most stale documents",
+        lambda qs: qs.annotate(stale=stale_documents()).order_by("-stale", "name", "pk"),
+    ),
+}
+
+# Each of the overview's "needs attention" lists shows this many; "see all" links the rest.
+ATTENTION = 5
+
+
 @dataclass
 class Overview:
+    """The overview of the departments in scope: organisation figures, what needs
+    attention first (each list capped at ATTENTION), and one page of the per-department
+    tables. Its size is bounded whatever the number of departments."""
+
+    page: object  # a Paginator page of department ids
     rows: list[DepartmentRow]
+    figures: dict
+    leadless: list[Department]
     risks: list
+    risks_count: int
+    worst: list[DepartmentHealth]
     upcoming: list
     last_run: StalenessRun | None
     recent_changes: list
 
     @property
     def with_lead(self) -> int:
-        return sum(1 for r in self.rows if r.lead)
+        return self.figures["departments"] - self.figures["leadless"]
 
     @property
     def without_lead(self) -> int:
-        return len(self.rows) - self.with_lead
+        return self.figures["leadless"]
 
     @property
     def chart_height(self) -> int:
@@ -103,14 +156,46 @@ class Overview:
 
     @property
     def totals(self) -> dict[str, int]:
-        return {s: sum(r.documents[s] for r in self.rows) for s in STATUSES}
+        return {s: self.figures[s] for s in STATUSES}
 
 
-def overview(departments: QuerySet[Department]) -> Overview:
+def organisation_figures(departments: QuerySet[Department]) -> dict:
+    """How many departments, how many without a Tech Lead, and their documents by status
+    (from the summary): one aggregate query."""
+    return departments.aggregate(
+        departments=Count("pk"),
+        leadless=Count("pk", filter=~Q(has_active_lead())),
+        **{s: Coalesce(Sum(_status_total(s, "document_summary__")), Value(0)) for s in STATUSES},
+    )
+
+
+def worst_health(departments: QuerySet[Department], limit: int = ATTENTION):
+    """The `limit` departments with the lowest health score, lowest first: picked in SQL
+    by the score's twin (health_score_sql), scored by the rules. One query."""
+    picked = (
+        departments_with_health_inputs(departments)
+        .annotate(h_score=health_score_sql())
+        .filter(h_score__isnull=False)
+        .order_by("h_score", "name", "pk")[:limit]
+    )
+    return [DepartmentHealth(department=d, health=department_health(d)) for d in picked]
+
+
+def overview(departments: QuerySet[Department], *, page) -> Overview:
+    """`page`: the page of department ids (filtered and sorted by the view) whose rows the
+    per-department tables and the chart show."""
     now = timezone.now()
+    risks = succession_risks().filter(department__in=departments).order_by("department__name")
     return Overview(
-        rows=department_rows(departments),
-        risks=list(succession_risks().filter(department__in=departments)),
+        page=page,
+        rows=department_rows(
+            departments.filter(pk__in=list(page.object_list)), order=list(page.object_list)
+        ),
+        figures=organisation_figures(departments),
+        leadless=list(departments.filter(~Q(has_active_lead())).order_by("name", "pk")[:ATTENTION]),
+        risks=list(risks[:ATTENTION]),
+        risks_count=risks.count(),
+        worst=worst_health(departments),
         upcoming=list(
             Document.objects.filter(
                 department__in=departments,

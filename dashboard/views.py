@@ -33,6 +33,7 @@ from techleads.selectors import (
     people_with_eligibility,
     rules_by_id,
     sessions_visible_to,
+    succession_risks,
 )
 from techleads.services import (
     assignment_create,
@@ -43,8 +44,8 @@ from techleads.services import (
 
 from . import forms
 from .health import DepartmentHealth, department_health, departments_with_health_inputs
-from .lists import filter_list, form_action, page_of
-from .selectors import department_rows, notifications_for, overview
+from .lists import filter_list, form_action, page_of, sort_list
+from .selectors import DEPARTMENT_SORTS, department_rows, notifications_for, overview
 from .services import notifications_mark_read
 
 
@@ -64,26 +65,54 @@ def home(request):
     return overview_view(request)
 
 
+def department_scope(user):
+    """The viewer's departments as a plain queryset (a scope that joins is DISTINCT, which
+    aggregates and sorts by annotations do not combine with): a semi-join on the ids."""
+    visible = departments_visible_to(user)
+    return (
+        Department.objects.filter(pk__in=visible.values("pk"))
+        if visible.query.distinct
+        else visible
+    )
+
+
+def departments_page(request):
+    """The viewer's departments filtered (search, Tech Lead), sorted and paged: the filter
+    form and the page of department ids the tables show."""
+    filterset = filter_list(
+        request,
+        DepartmentFilter,
+        department_scope(request.user),
+        fields=["search", "has_tech_lead"],
+    )
+    ordered = sort_list(filterset, DEPARTMENT_SORTS, default="name")
+    return filterset.form, page_of(request, ordered.values_list("pk", flat=True))
+
+
 @login_required
 def overview_view(request):
-    departments = departments_visible_to(request.user)
-    data = overview(departments)
-    return render(request, "dashboard/overview.html", {"overview": data, "active": "overview"})
+    form, page = departments_page(request)
+    data = overview(department_scope(request.user), page=page)
+    context = {"overview": data, "form": form, "page": page, "active": "overview"}
+    return render(request, "dashboard/overview.html", context)
 
 
 @login_required
 def department_list(request):
-    filterset = filter_list(
-        request,
-        DepartmentFilter,
-        departments_visible_to(request.user),
-        fields=["search", "has_tech_lead"],
-    )
-    departments = filterset.qs
-    page = page_of(request, departments.order_by("name").values_list("pk", flat=True))
-    rows = department_rows(departments.filter(pk__in=list(page.object_list)))
-    context = {"form": filterset.form, "page": page, "rows": rows, "active": "departments"}
+    form, page = departments_page(request)
+    ids = list(page.object_list)
+    rows = department_rows(Department.objects.filter(pk__in=ids), order=ids)
+    context = {"form": form, "page": page, "rows": rows, "active": "departments"}
     return render(request, "dashboard/department_list.html", context)
+
+
+@login_required
+def succession_risk_list(request):
+    """Every succession risk in the viewer's scope, a page at a time (the overview lists
+    the first few)."""
+    risks = succession_risks().filter(department__in=departments_visible_to(request.user))
+    page = page_of(request, risks.order_by("department__name", "pk"))
+    return render(request, "dashboard/succession_risks.html", {"page": page, "active": "overview"})
 
 
 @login_required
@@ -96,7 +125,8 @@ def department_page(request, department, **bound_forms):
     rules = rules_by_id()
     people = people_with_eligibility(
         people_visible_to(request.user).filter(department=department)
-    ).order_by("-is_active", "full_name")
+    ).order_by("-is_active", "full_name", "pk")
+    people_page = page_of(request, people, param="people_page")
     now = timezone.now()
     one = Department.objects.filter(pk=department.pk)
     # Health inputs, escalation point and open incidents: one query.
@@ -115,8 +145,13 @@ def department_page(request, department, **bound_forms):
         "lead": lead_of(department),
         "history": department.tech_lead_assignments.select_related("person", "assigned_by"),
         "successors": department.successor_candidates.select_related("person"),
-        "people": [(p, annotated_verdict(p, rules)) for p in people],
-        "documents": department.documents.select_related("owner").order_by("status", "title"),
+        "people_page": people_page,
+        "people": [(p, annotated_verdict(p, rules)) for p in people_page],
+        "documents": page_of(
+            request,
+            department.documents.select_related("owner").order_by("status", "title", "pk"),
+            param="documents_page",
+        ),
         "health": DepartmentHealth(department=annotated, health=department_health(annotated)),
         "on_call": on_call([annotated])[0],
         "sessions_target": settings.TECH_SESSIONS_PER_QUARTER,
