@@ -99,7 +99,9 @@ def _wording(entry: AuditEntry, actor: str, department: str) -> tuple[str, str, 
         if verb == "successor.confirm":
             return f"{actor} confirmed {person} as successor for ", department, ""
     if verb.startswith("eligibility_rule."):
-        done = "added" if verb == "eligibility_rule.create" else "changed"
+        done = {"eligibility_rule.create": "added", "eligibility_rule.delete": "removed"}.get(
+            verb, "changed"
+        )
         return f"{actor} {done} the eligibility rule “{repr_}”", "", ""
     words = verb.replace(".", " ").replace("_", " ")
     return f"{actor} recorded {words}: {repr_}", "", ""

@@ -120,6 +120,10 @@ CASES = {
         entry("eligibility_rule.create", "Manager Level 1 → Eligible"),
         "HR (hr) added the eligibility rule “Manager Level 1 → Eligible” — 3 days ago",
     ),
+    "a removed rule": (
+        entry("eligibility_rule.delete", "Manager Level 1 → Eligible"),
+        "HR (hr) removed the eligibility rule “Manager Level 1 → Eligible” — 3 days ago",
+    ),
     "the system, just now": (
         entry(
             "techlead.end",

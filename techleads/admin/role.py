@@ -10,15 +10,17 @@ from django.urls import path
 from departments.admin import HRAdminMixin, ServiceAdminMixin, buttons
 from departments.forms import perform_form
 from departments.models import Department, Person
+from departments.selectors import user_is_hr
 
 from ..constants import ASSIGNMENT_RECORD_FIELDS
-from ..forms import EndForm, LeadForm
+from ..forms import EligibilityRuleDeleteForm, EligibilityRuleForm, EndForm, LeadForm
 from ..models import EligibilityRule, SuccessorCandidate, TechLeadAssignment
 from ..selectors import annotated_verdict, department_members, rules_by_id
 from ..services import (
     assignment_create,
     assignment_end,
     assignment_hand_over,
+    eligibility_rule_delete,
     eligibility_rule_save,
 )
 from .organisation import HR_ONLY
@@ -26,6 +28,13 @@ from .organisation import HR_ONLY
 
 @admin.register(EligibilityRule)
 class EligibilityRuleAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    """The policy. A change that moves anyone's verdict is saved in two steps: the first
+    save shows its impact (who gains, who loses, which active Tech Leads' verdicts move),
+    the second saves it, confirmed when a lead is affected (EligibilityRuleForm). Removing
+    a rule shows the same impact and asks the same confirmation on its own page."""
+
+    form = EligibilityRuleForm
+    change_form_template = "admin/techleads/eligibilityrule/change_form.html"
     list_display = ["priority", "track", "range_label", "verdict", "explanation", "is_active"]
     list_display_links = ["range_label"]
     list_filter = ["track", "verdict", "is_active"]
@@ -33,6 +42,46 @@ class EligibilityRuleAdmin(ServiceAdminMixin, admin.ModelAdmin):
 
     def service_save(self, request, instance, form, change):
         return eligibility_rule_save(actor=request.user, rule=instance)
+
+    def has_delete_permission(self, request, obj=None):
+        return user_is_hr(request.user)
+
+    def get_actions(self, request):
+        # No bulk delete: each removal is previewed and audited on its own.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_view(self, request, object_id, extra_context=None):
+        """Remove a rule after its impact is shown (and confirmed when a lead is affected)."""
+        if not self.has_delete_permission(request):
+            raise PermissionDenied
+        rule = get_object_or_404(EligibilityRule, pk=object_id)
+        data = request.POST if request.method == "POST" else None
+        form = EligibilityRuleDeleteForm(data, rule=rule)
+        if data is not None and perform_form(
+            request,
+            form,
+            lambda _: eligibility_rule_delete(actor=request.user, rule=rule),
+            lambda impact: f"Removed the rule “{rule}” ({_impact_words(impact)}).",
+        ):
+            return redirect("admin:techleads_eligibilityrule_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Remove the rule “{rule}”",
+            "form": form,
+            "rule": rule,
+        }
+        return TemplateResponse(request, "admin/techleads/eligibilityrule/delete.html", context)
+
+
+def _impact_words(impact) -> str:
+    counts = impact.counts
+    return (
+        f"{counts['gains']} gained, {counts['losses']} lost eligibility, "
+        f"{counts['leads_affected']} active Tech Leads affected"
+    )
 
 
 class AssignForm(LeadForm):

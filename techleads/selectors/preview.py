@@ -76,6 +76,18 @@ class RulePreview:
     def has_impact(self) -> bool:
         return any(self.counts.values())
 
+    @property
+    def gains_beyond_cap(self) -> int:
+        return self.gains_count - len(self.gains)
+
+    @property
+    def losses_beyond_cap(self) -> int:
+        return self.losses_count - len(self.losses)
+
+    @property
+    def leads_beyond_cap(self) -> int:
+        return self.leads_affected_count - len(self.leads_affected)
+
     def as_api(self) -> dict:
         """The API's answer (DESIGN.md, Rule changes with a preview)."""
         return {
