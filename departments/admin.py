@@ -267,5 +267,6 @@ class IntegrationLoginAdmin(ServiceAdminMixin, admin.ModelAdmin):
         self.message_user(request, f"{len(queryset)} login(s) revoked.")
 
 
-# Login lockouts (axes' records): HR sees and clears them, see departments/lockout_admin.py.
-from . import lockout_admin  # noqa: E402, F401
+# Login lockouts (axes' records): HR sees and clears them, see departments/lockout_admin.py;
+# outbound webhooks: HR manages them, see departments/webhooks_admin.py.
+from . import lockout_admin, webhooks_admin  # noqa: E402, F401
