@@ -3,6 +3,11 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from continuity.api.views import (
+    GuardedPersonViewSet,
+    HoldingsHandOverDepartmentViewSet,
+    OrphanViewSet,
+)
 from dashboard.api import HealthViewSet
 from departments.api.audit import AuditEntryViewSet
 from departments.api.auth import obtain_auth_token
@@ -21,16 +26,16 @@ from techleads.api.rules import EligibilityRuleViewSet
 from techleads.api.succession import SuccessionViewSet
 from techleads.api.views import (
     AssignmentViewSet,
-    DepartmentViewSet,
-    PersonViewSet,
     SuccessorViewSet,
 )
 
 router = DefaultRouter(use_regex_path=True)
 router.include_root_view = False
 router.include_format_suffixes = False  # JSON only: "/people/1.json" is not a thing
-router.register("departments", DepartmentViewSet, basename="department")
-router.register("people", PersonViewSet, basename="person")
+# continuity's subclasses: every change of a person passes the no-orphans guard, and the
+# hand-over takes `transfer`.
+router.register("departments", HoldingsHandOverDepartmentViewSet, basename="department")
+router.register("people", GuardedPersonViewSet, basename="person")
 router.register("eligibility-rules", EligibilityRuleViewSet, basename="eligibility-rule")
 router.register("assignments", AssignmentViewSet, basename="assignment")
 router.register("successors", SuccessorViewSet, basename="successor")
@@ -44,6 +49,7 @@ router.register("incidents", IncidentViewSet, basename="incident")
 router.register("audit-entries", AuditEntryViewSet, basename="audit-entry")
 router.register("webhooks", WebhookViewSet, basename="webhook")
 router.register("webhook-deliveries", WebhookDeliveryViewSet, basename="webhook-delivery")
+router.register("reports/orphans", OrphanViewSet, basename="orphan")
 
 # Department health combines every app, so it is served by the dashboard app's viewset.
 health_list = HealthViewSet.as_view({"get": "list"})

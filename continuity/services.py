@@ -347,7 +347,6 @@ def _transfer_for_change(*, actor, person, to, reason, held, fields, field="tran
         raise DomainError(exc.message, field=field) from exc
 
 
-@transaction.atomic
 def people_upsert_guarded(
     *,
     actor,
@@ -356,8 +355,22 @@ def people_upsert_guarded(
     row_noun: str = "row",
     row_form: type[PersonRowForm] = PersonRowForm,
 ):
-    """departments' people_upsert behind the no-orphans guard, for the HRIS bulk upsert
-    and import_people: a row may name a receiver in `transfer_to` (an employee_id).
+    """departments' people_upsert behind the no-orphans guard (see _people_upsert_guarded);
+    a batch that neither deactivates nor moves anyone is the plain upsert, at its cost."""
+    guarded = ("is_active", "department", "transfer_to")
+    if not any(isinstance(row, dict) and any(k in row for k in guarded) for row in rows):
+        return people_upsert(
+            actor=actor, rows=rows, row_numbers=row_numbers, row_noun=row_noun, row_form=row_form
+        )
+    return _people_upsert_guarded(
+        actor=actor, rows=rows, row_numbers=row_numbers, row_noun=row_noun, row_form=row_form
+    )
+
+
+@transaction.atomic
+def _people_upsert_guarded(*, actor, rows, row_numbers, row_noun, row_form):
+    """The HRIS bulk upsert and import_people behind the no-orphans guard: a row may name
+    a receiver in `transfer_to` (an employee_id).
 
     1. Validate the rows as the upsert does (a bad row: the usual report, nothing written).
     2. Rows that deactivate a holder, or move a lead, without `transfer_to` are errors of
@@ -424,3 +437,51 @@ def people_upsert_guarded(
     return people_upsert(
         actor=actor, rows=plain, row_numbers=row_numbers, row_noun=row_noun, row_form=row_form
     )
+
+
+@transaction.atomic
+def assignment_hand_over_with_holdings(
+    *,
+    department: Department,
+    successor: Person,
+    actor,
+    reason: str,
+    override_reason: str = "",
+    transfer: bool = False,
+) -> tuple[TechLeadAssignment, int | None]:
+    """techleads' hand-over; with `transfer`, the outgoing lead's holdings in the
+    department (documents, projects, tasks, sessions; a nomination is withdrawn) move to
+    the successor in the same transaction. The department's management is not the lead's
+    to pass on and stays. Returns the new assignment and the number of holdings moved
+    (None without `transfer`)."""
+    outgoing = (
+        TechLeadAssignment.objects.filter(department=department, ended_at__isnull=True)
+        .select_related("person")
+        .first()
+    )
+    assignment = assignment_hand_over(
+        department=department,
+        successor=successor,
+        actor=actor,
+        reason=reason,
+        override_reason=override_reason,
+    )
+    if not transfer:
+        return assignment, None
+    held = person_holdings(outgoing.person)
+    moving = [
+        h
+        for h in held
+        if h.department == department.pk
+        and h.type not in (HoldingType.TECH_LEAD, HoldingType.MANAGER)
+    ]
+    if moving:
+        _transfer(
+            actor=actor,
+            person=outgoing.person,
+            to=successor,
+            reason=reason,
+            items=_items(moving),
+            held=held,
+        )
+    return assignment, len(moving)
