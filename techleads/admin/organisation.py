@@ -40,8 +40,8 @@ class AssignmentHistoryInline(ReadOnlyInline):
 
 class SuccessorInline(ReadOnlyInline):
     model = SuccessorCandidate
-    fields = ["person", "readiness", "notes", "updated_at"]
-    verbose_name_plural = "Successor candidates (managers nominate them in the dashboard)"
+    fields = ["person", "readiness", "rank", "emergency", "confirmed_at", "notes"]
+    verbose_name_plural = "Successor candidates (nominated in the dashboard or under Successors)"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("person")

@@ -12,16 +12,24 @@ from departments.forms import perform_form
 from departments.models import Department, Person
 from departments.selectors import user_is_hr
 
-from ..constants import ASSIGNMENT_RECORD_FIELDS
+from ..constants import ASSIGNMENT_RECORD_FIELDS, SuccessionFlag
 from ..forms import EligibilityRuleDeleteForm, EligibilityRuleForm, EndForm, LeadForm
 from ..models import EligibilityRule, SuccessorCandidate, TechLeadAssignment
-from ..selectors import annotated_verdict, department_members, rules_by_id
+from ..selectors import (
+    annotated_flags,
+    annotated_verdict,
+    department_members,
+    rules_by_id,
+    successors_with_flags,
+)
 from ..services import (
     assignment_create,
     assignment_end,
     assignment_hand_over,
     eligibility_rule_delete,
     eligibility_rule_save,
+    successor_confirm,
+    successor_nominate,
 )
 from .organisation import HR_ONLY
 
@@ -263,15 +271,66 @@ class TechLeadAssignmentAdmin(HRAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(SuccessorCandidate)
-class SuccessorCandidateAdmin(HRAdminMixin, admin.ModelAdmin):
-    list_display = ["department", "person", "readiness", "updated_at"]
-    list_filter = ["readiness", "department"]
+class SuccessorCandidateAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    """Successor candidates with their rank, emergency mark, confirmation and flags.
+    Nominating, changing and confirming go through the services (successor_nominate,
+    successor_confirm), as on the dashboard and in the API."""
+
+    list_display = [
+        "department",
+        "person",
+        "readiness",
+        "rank",
+        "emergency",
+        "confirmed_at",
+        "expires_at",
+        "flag_list",
+    ]
+    list_filter = ["readiness", "emergency", "department"]
     search_fields = ["person__full_name", "department__name"]
     list_select_related = ["department", "person"]
-    readonly_fields = ["department", "person", "readiness", "notes", "nominated_by"]
+    ordering = ["department__name", "rank", "id"]
+    fields = ["department", "person", "readiness", "rank", "emergency", "notes"]
+    autocomplete_fields = ["department", "person"]
+    actions = ["confirm"]
 
-    def has_add_permission(self, request, *args):
-        return False  # nominated by managers (dashboard, API) through successor_nominate
+    def get_queryset(self, request):
+        return successors_with_flags(super().get_queryset(request))
 
-    def has_change_permission(self, request, obj=None):
-        return False
+    def get_readonly_fields(self, request, obj=None):
+        # Another person or department is another nomination.
+        if obj is None:
+            return []
+        return ["department", "person", "confirmed_at", "expires_at", "flag_list"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return self.fields
+        return [*self.fields, "confirmed_at", "expires_at", "flag_list"]
+
+    @admin.display(description="Flags")
+    def flag_list(self, candidate) -> str:
+        if not hasattr(candidate, "is_flagged"):
+            candidate = self.get_queryset(None).get(pk=candidate.pk)
+        labels = dict(SuccessionFlag.choices)
+        return "; ".join(labels[flag] for flag in annotated_flags(candidate)) or "—"
+
+    def service_save(self, request, instance, form, change):
+        data = form.cleaned_data
+        return successor_nominate(
+            department=instance.department if change else data["department"],
+            person=instance.person if change else data["person"],
+            actor=request.user,
+            readiness=data["readiness"],
+            notes=data.get("notes", ""),
+            rank=data["rank"],
+            emergency=data["emergency"],
+        )
+
+    @admin.action(description="Confirm the selected candidates (restarts their expiry)")
+    def confirm(self, request, queryset):
+        candidates = list(queryset.select_related("department", "person"))
+        for candidate in candidates:
+            successor_confirm(candidate=candidate, actor=request.user)
+            self.log_change(request, candidate, "Confirmed.")
+        self.message_user(request, f"Confirmed {len(candidates)} successor candidate(s).")
