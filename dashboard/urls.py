@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import audit, trends, views
+from . import audit, policy, trends, views
 from . import responsibilities as work
 
 app_name = "dashboard"
@@ -19,6 +19,10 @@ urlpatterns = [
     path("departments/<int:pk>/trends/", trends.department_trends, name="department_trends"),
     path("trends/", trends.trends, name="trends"),
     path("eligibility/", views.explorer, name="explorer"),
+    path("eligibility/rules/", policy.rule_list, name="rules"),
+    path("eligibility/rules/new/", policy.rule_edit, name="rule_add"),
+    path("eligibility/rules/<int:pk>/", policy.rule_edit, name="rule"),
+    path("eligibility/rules/<int:pk>/remove/", policy.rule_remove, name="rule_remove"),
     path("documents/", views.document_list, name="documents"),
     path("documents/<int:pk>/", views.document_detail, name="document"),
     path("documents/<int:pk>/review/", views.document_review, name="review"),

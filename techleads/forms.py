@@ -55,18 +55,25 @@ class ImpactReviewForm(forms.Form):
     ticked. `previewed` carries which change (and which impact) was shown: any edit in
     between, or a policy changed meanwhile by someone else, is shown again first."""
 
+    # A checkbox only once a preview shows an active Tech Lead affected (show_impact).
     confirm = forms.BooleanField(
         required=False,
         label="I have reviewed the impact on active Tech Leads",
-        help_text="Needed when the change moves an active Tech Lead's verdict.",
+        help_text="Needed because the change moves an active Tech Lead's verdict.",
+        widget=forms.HiddenInput,
     )
     previewed = forms.CharField(required=False, widget=forms.HiddenInput)
 
     preview: RulePreview | None = None
 
+    def show_impact(self, preview: RulePreview) -> None:
+        self.preview = preview
+        if preview.leads_affected_count:
+            self.fields["confirm"].widget = forms.CheckboxInput()
+
     def review_impact(self, *, preview: RulePreview, change: object) -> None:
         """Ask for the second step (and the confirmation) that `preview` needs."""
-        self.preview = preview
+        self.show_impact(preview)
         if not preview.has_impact:
             return
         seen = _fingerprint(change, preview.counts)
@@ -111,7 +118,7 @@ class EligibilityRuleDeleteForm(ImpactReviewForm):
         super().__init__(*args, **kwargs)
         self.rule = rule
         if not self.is_bound:  # the page itself shows the impact: its first step
-            self.preview = rule_change_preview(delete=[rule.pk])
+            self.show_impact(rule_change_preview(delete=[rule.pk]))
             change = {"delete": rule.pk}
             self.initial["previewed"] = _fingerprint(change, self.preview.counts)
 
