@@ -46,7 +46,8 @@ def _create_assignment(*, department, person, actor, reason, override_reason, st
             return TechLeadAssignment.objects.create(
                 department=department,
                 person=person,
-                assigned_by=actor,
+                # The system (an import, a data migration) is no login: recorded as none.
+                assigned_by=actor if getattr(actor, "is_authenticated", False) else None,
                 reason=reason.strip(),
                 override_reason=override_reason.strip(),
                 started_at=started_at,
