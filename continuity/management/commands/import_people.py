@@ -1,4 +1,8 @@
-"""Upsert people from an HRIS CSV export, by employee_id: every row or none."""
+"""Upsert people from an HRIS CSV export, by employee_id: every row or none.
+
+It lives in continuity because a row that deactivates someone who holds anything, or
+moves a Tech Lead to another department, passes the no-orphans guard: such a row names a
+receiver in the `transfer_to` column (an employee_id), or the import is refused."""
 
 import csv
 import time
@@ -9,10 +13,14 @@ from django.core.management.base import BaseCommand, CommandError
 from departments.actors import SYSTEM
 from departments.errors import InvalidRows
 from departments.forms import NEW_PERSON_FIELDS, PERSON_ROW_FIELDS, PersonCsvRowForm
-from departments.services import people_upsert
+
+from ...services import people_upsert_guarded
 
 REQUIRED_COLUMNS = ("employee_id", *NEW_PERSON_FIELDS)
-OPTIONAL_COLUMNS = tuple(c for c in PERSON_ROW_FIELDS if c not in REQUIRED_COLUMNS)
+# transfer_to: who receives the holdings of a person the row deactivates (or of a lead it
+# moves to another department), by employee_id; empty: nobody.
+COLUMNS = (*PERSON_ROW_FIELDS, "transfer_to")
+OPTIONAL_COLUMNS = tuple(c for c in COLUMNS if c not in REQUIRED_COLUMNS)
 # Columns without an "empty" value: an empty cell keeps the person's value (a new person
 # gets the default), as a column left out does. An empty email, jira_account_id or
 # department cell clears it.
@@ -26,8 +34,10 @@ class Command(BaseCommand):
         + "; optional: "
         + ", ".join(OPTIONAL_COLUMNS)
         + " (a column left out keeps its values; department is an id or slug; track is "
-        "its code or label; is_active is true/false, 1/0 or yes/no). Errors are reported "
-        "by line of the file; nothing is written if any row is invalid."
+        "its code or label; is_active is true/false, 1/0 or yes/no; transfer_to is the "
+        "employee_id of who receives the holdings of a person the row deactivates or of a "
+        "Tech Lead it moves to another department). Errors are reported by line of the "
+        "file; nothing is written if any row is invalid."
     )
 
     def add_arguments(self, parser):
@@ -38,7 +48,7 @@ class Command(BaseCommand):
         lines, rows = self.read_rows(Path(options["file"]))
         self.stdout.write(f"Validating {len(rows)} rows…")
         try:
-            result = people_upsert(
+            result = people_upsert_guarded(
                 actor=SYSTEM,
                 rows=rows,
                 row_numbers=lines,
@@ -62,8 +72,10 @@ class Command(BaseCommand):
     def describe(row: dict, errors: dict[str, list[str]]) -> str:
         """`level '-2': Ensure this value ...; track 'wizard': Not a track; expected ...`"""
         parts = []
-        columns = {name: i for i, name in enumerate(PERSON_ROW_FIELDS)}
+        columns = {name: i for i, name in enumerate(COLUMNS)}
         for field, messages in sorted(errors.items(), key=lambda e: columns.get(e[0], -1)):
+            if field == "holdings":  # the refused field's message names them already
+                continue
             if field in row:
                 value = row[field]
                 field = f"{field} {value!r}" if value else f"{field} (empty)"
@@ -96,9 +108,9 @@ class Command(BaseCommand):
                     row = {
                         name: cell.strip()
                         for name, cell in zip(header, record, strict=True)
-                        if name in PERSON_ROW_FIELDS
+                        if name in COLUMNS
                     }
-                    for name in KEEP_WHEN_EMPTY:
+                    for name in (*KEEP_WHEN_EMPTY, "transfer_to"):
                         if row.get(name) == "":
                             del row[name]
                     lines.append(reader.line_num)
@@ -134,7 +146,7 @@ class Command(BaseCommand):
                 f"{path}: the header names {', '.join(repeated)} more than once. "
                 "Nothing was imported."
             )
-        unknown = [c for c in header if c not in PERSON_ROW_FIELDS]
+        unknown = [c for c in header if c not in COLUMNS]
         if unknown:
             self.stderr.write(
                 f"Ignoring the column(s) {', '.join(repr(c) for c in unknown)} ({expected})."

@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from departments.management.commands.import_people import Command as ImportPeople
+from continuity.management.commands.import_people import Command as ImportPeople
 from departments.models import AuditEntry, Person
 
 pytestmark = pytest.mark.django_db
@@ -158,7 +158,8 @@ def test_an_email_someone_else_has_is_a_line_error(org, tmp_path, capsys):
         (
             "employee_id,full_name\nX,Y\n",
             "lacks the required column(s) track, level (required: employee_id, full_name, "
-            "track, level; optional: email, jira_account_id, department, step, is_active)",
+            "track, level; optional: email, jira_account_id, department, step, is_active, "
+            "transfer_to)",
         ),
         ("employee_id,full_name,track,level,Level\nX,Y,ic,3,4\n", "names level more than once"),
     ],
@@ -198,3 +199,47 @@ def test_missing_and_non_utf8_files(db, tmp_path):
     path.write_bytes((HEADER + "N-1,J\xf6rg,,,ic,3,1,1\n").encode("latin-1"))
     with pytest.raises(CommandError, match="not UTF-8"):
         call_command("import_people", str(path))
+
+
+# The no-orphans guard ------------------------------------------------------------------
+
+GUARD_HEADER = "employee_id,full_name,track,level,is_active,transfer_to\n"
+
+
+def test_deactivating_a_holder_is_refused_by_line_and_nothing_is_written(org, tmp_path, capsys):
+    csv_file = write(
+        tmp_path,
+        GUARD_HEADER
+        + f"{org.jo.employee_id},Jo Junior,ic,3,true,\n"
+        + f"{org.lea.employee_id},Lea Lead,ic,4,false,\n",
+    )
+    message, err = import_error(csv_file, capsys)
+    assert "1 of 2 rows are invalid; nothing was imported" in message
+    [line] = err.strip().splitlines()
+    assert line.startswith("line 3: is_active 'false': Lea Lead still holds 1 item(s): ")
+    assert "Tech Lead of Platform" in line
+    assert Person.objects.get(pk=org.jo.pk).level == 2
+    assert Person.objects.get(pk=org.lea.pk).is_active
+
+
+def test_deactivating_a_holder_with_transfer_to_hands_over_first(org, tmp_path, capsys):
+    from techleads.models import TechLeadAssignment
+
+    csv_file = write(
+        tmp_path,
+        GUARD_HEADER + f"{org.lea.employee_id},Lea Lead,ic,4,false,{org.ian.employee_id}\n",
+    )
+    call_command("import_people", csv_file)
+    assert "1 updated" in capsys.readouterr().out
+    assert not Person.objects.get(pk=org.lea.pk).is_active
+    assert TechLeadAssignment.objects.get(department=org.platform, ended_at=None).person == org.ian
+
+
+def test_moving_the_lead_needs_transfer_to(org, tmp_path, capsys):
+    header = "employee_id,full_name,track,level,department,transfer_to\n"
+    row = f"{org.lea.employee_id},Lea Lead,ic,4,data,"
+    message, err = import_error(write(tmp_path, header + row + "\n"), capsys)
+    assert "line 2: department 'data': Lea Lead still holds" in err
+
+    call_command("import_people", write(tmp_path, header + row + org.ian.employee_id + "\n"))
+    assert Person.objects.get(pk=org.lea.pk).department == org.data
