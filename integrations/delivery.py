@@ -34,16 +34,21 @@ def _is_public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
+def _host(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in SCHEMES:
+        raise UnsafeURL("Only http and https URLs are allowed.")
+    if not parts.hostname:
+        raise UnsafeURL("The URL has no host.")
+    return parts.hostname
+
+
 def url_resolve(url: str) -> tuple[str, list[str]]:
     """(host, the addresses to connect to) of an http(s) URL; UnsafeURL when the scheme is
     another, the host is missing or does not resolve, or (unless private URLs are allowed)
     any of its addresses is not public."""
+    host = _host(url)
     parts = urlsplit(url)
-    if parts.scheme.lower() not in SCHEMES:
-        raise UnsafeURL("Only http and https URLs are allowed.")
-    host = parts.hostname
-    if not host:
-        raise UnsafeURL("The URL has no host.")
     try:
         port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
@@ -59,9 +64,13 @@ def url_resolve(url: str) -> tuple[str, list[str]]:
 
 
 def webhook_url_validate(url: str) -> None:
-    """The model field's validator (400 on `url` in the API, a form error in the admin)."""
+    """The model field's validator (400 on `url` in the API, a form error in the admin).
+    Where private URLs are allowed the host is not looked up: it is checked at each send."""
     try:
-        url_resolve(url)
+        if settings.WEBHOOK_ALLOW_PRIVATE_URLS:
+            _host(url)
+        else:
+            url_resolve(url)
     except UnsafeURL as exc:
         raise ValidationError(str(exc), code="unsafe_url") from exc
 
