@@ -201,3 +201,9 @@ def orphans() -> QuerySet:
     rank) ordered by holder: a queryset, so a paginator counts and slices it in SQL. Turn
     a page's rows into holdings with `holding_from_row`."""
     return _union(_branches(inactive=True))
+
+
+def moved_with_receivers(result: dict) -> list[tuple[dict, Person | None]]:
+    """A transfer's `moved` items, each with its receiver (one query), for a preview."""
+    people = Person.objects.in_bulk([item["to"] for item in result["moved"] if item["to"]])
+    return [(item, people.get(item["to"])) for item in result["moved"]]
