@@ -55,3 +55,4 @@ bench: install
 		{ echo "make bench needs PostgreSQL at $(BENCH_PG_BASE) (set BENCH_PG_BASE)"; exit 1; }
 	BENCH_PG_BASE=$(BENCH_PG_BASE) $(BIN)/python -m bench.api_bench --requests $(BENCH_REQUESTS)
 	BENCH_PG_BASE=$(BENCH_PG_BASE) $(BIN)/python -m bench.staleness_bench $(BENCH_DOCUMENTS)
+	BENCH_PG_BASE=$(BENCH_PG_BASE) $(BIN)/python -m bench.preview_bench

@@ -3,6 +3,15 @@
 import subprocess
 
 
+def drop(pg_base: str, name: str) -> None:
+    """Drop database `name` on the server at `pg_base`, if it exists."""
+    subprocess.run(
+        ["psql", f"{pg_base}/postgres", "-qc", f"DROP DATABASE IF EXISTS {name}"],
+        check=True,
+        capture_output=True,
+    )
+
+
 def recreate(pg_base: str, name: str) -> None:
     """Drop and create database `name` on the server at `pg_base` (postgres://host:port)."""
     subprocess.run(
