@@ -210,3 +210,13 @@ def test_same_organisation_on_every_machine(demo, tmp_path):
         timeout=300,
     ).stdout
     assert json.loads(out.strip().splitlines()[-1]) == snapshot()
+
+
+def test_demo_has_one_inactive_webhook_that_never_calls_out(demo):
+    from integrations.events import EVENTS
+    from integrations.models import Webhook, WebhookDelivery
+
+    webhook = Webhook.objects.get()
+    assert webhook.url == "https://hooks.example.com/techleads" and not webhook.is_active
+    assert webhook.events == list(EVENTS)
+    assert not WebhookDelivery.objects.exists()  # inactive: nothing was queued for it

@@ -39,6 +39,9 @@ from departments.services import (
     person_create,
     person_update,
 )
+from integrations.events import EVENTS
+from integrations.models import Webhook
+from integrations.services import webhook_secret_generate
 from sops.constants import DocumentKind, ReviewOutcome
 from sops.models import Document, DocumentReview, ProcessAcknowledgement
 from sops.services import (
@@ -273,6 +276,7 @@ class DemoBuilder:
         self.stage("Tech Leads", lambda: self.leads(plans))
         self.stage("the role's work", lambda: self.work(plans))
         self.stage("statuses as of today", self.statuses_today)
+        self.stage("webhook subscription", self.webhook)
 
     def stage(self, name: str, run) -> None:
         started = time.monotonic()
@@ -290,6 +294,18 @@ class DemoBuilder:
     def at(self, moment: datetime):
         """Run the block with the clock stopped at `moment`, never later than today."""
         return time_machine.travel(min(moment, self.now), tick=False)
+
+    def webhook(self) -> str:
+        """One subscription to every event, inactive: the demo never calls out. Written
+        directly, not through webhook_create, which looks the host up (the demo loads
+        offline)."""
+        Webhook.objects.create(
+            url="https://hooks.example.com/techleads",
+            events=list(EVENTS),
+            secret=webhook_secret_generate(),
+            is_active=False,
+        )
+        return "1 inactive webhook"
 
     # 1. The organisation ---------------------------------------------------------------
 
