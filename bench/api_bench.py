@@ -19,7 +19,7 @@ from bench.database import recreate
 
 ROOT = Path(__file__).resolve().parents[1]
 PG = os.environ.get("BENCH_PG_BASE", "postgres://postgres@127.0.0.1:5432")
-DB = "techleads_bench_api"
+DB = os.environ.get("BENCH_API_DATABASE", "techleads_bench_api")
 PORT = 8744
 ENV = {
     **os.environ,

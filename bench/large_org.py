@@ -221,6 +221,7 @@ def grow(*, departments: int, people: int, documents: int, out=say) -> None:
         "AND p.track = 'ic' GROUP BY d.k, d.id, d.bench; CREATE UNIQUE INDEX ON bench_team (k); "
         "CREATE UNIQUE INDEX ON bench_team (department_id)"
     )
+    execute("ANALYZE")  # the planner's statistics, for the joins on the new rows below
     step(
         "Tech Leads",
         lambda: insert(

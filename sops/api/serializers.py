@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from departments.api.fields import DepartmentRefField
-from departments.api.serializers import OptionalURLField
+from departments.api.serializers import LeanRepresentation, OptionalURLField
 from sops.constants import (
     DOCUMENT_DERIVED_FIELDS,
     DOCUMENT_EDIT_FIELDS,
@@ -12,7 +12,7 @@ from sops.constants import (
 from sops.models import Document, DocumentReview, ProcessAcknowledgement
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class DocumentSerializer(LeanRepresentation, serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=DocumentKind.choices)
     url = OptionalURLField()
     review_interval_days = serializers.IntegerField(

@@ -1,3 +1,4 @@
+from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
@@ -6,6 +7,7 @@ from rest_framework.response import Response
 
 from departments.api.viewsets import GenericViewSet, ServiceWritesMixin
 from departments.errors import DomainError, Forbidden
+from departments.models import Department
 from departments.selectors import user_person
 from sops.constants import DocumentKind
 from sops.filtersets import DocumentFilter
@@ -47,7 +49,10 @@ class DocumentViewSet(
     ordering = ["title", "id"]
 
     def get_queryset(self):
-        return documents_visible_to(self.request.user).prefetch_related("involved_departments")
+        # The serializer renders the involved departments' ids only: their other columns
+        # are not read.
+        involved = Prefetch("involved_departments", queryset=Department.objects.only("id"))
+        return documents_visible_to(self.request.user).prefetch_related(involved)
 
     @extend_schema(
         request=ReviewSerializer,

@@ -10,10 +10,11 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import mixins, status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from departments.api.authentication import TokenAuthentication
 from departments.api.permissions import IsIntegrationOrHR
 from departments.api.viewsets import GenericViewSet
 from techleads import filtersets

@@ -3,7 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from departments.api.fields import DepartmentRefField
-from departments.api.serializers import OptionalURLField, PersonSerializer
+from departments.api.serializers import LeanRepresentation, OptionalURLField, PersonSerializer
 from departments.models import Department, Person
 from techleads.constants import (
     ASSIGNMENT_RECORD_FIELDS,
@@ -53,7 +53,20 @@ class TechLeadSummarySerializer(serializers.Serializer):
     since = serializers.DateTimeField(source="started_at")
 
 
-class DepartmentSerializer(serializers.ModelSerializer):
+def lead_summary(serializer, department) -> dict | None:
+    """The department's active lead as TechLeadSummarySerializer renders it, or None, by
+    one summary serializer per response (kept on `serializer`), not one per department:
+    a serializer builds its fields again on each instantiation."""
+    lead = lead_of(department)
+    if lead is None:
+        return None
+    summary = serializer.__dict__.get("_lead_summary")
+    if summary is None:
+        summary = serializer._lead_summary = TechLeadSummarySerializer()
+    return summary.to_representation(lead)
+
+
+class DepartmentSerializer(LeanRepresentation, serializers.ModelSerializer):
     """A department with its active Tech Lead. It lives here, not in departments, because
     the lead is the role's: `lead_of` reads the lead prefetched by departments_with_lead
     (as the departments/ endpoints do) and, for a plain department, looks it up (one
@@ -78,8 +91,7 @@ class DepartmentSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(TechLeadSummarySerializer(allow_null=True))
     def get_tech_lead(self, department):
-        lead = lead_of(department)
-        return TechLeadSummarySerializer(lead).data if lead else None
+        return lead_summary(self, department)
 
 
 class EligibilitySerializer(serializers.Serializer):
@@ -214,8 +226,7 @@ class SuccessionSerializer(serializers.Serializer):
 
     @extend_schema_field(TechLeadSummarySerializer(allow_null=True))
     def get_tech_lead(self, department):
-        lead = lead_of(department)
-        return TechLeadSummarySerializer(lead).data if lead else None
+        return lead_summary(self, department)
 
     def get_flagged(self, department) -> list[int]:
         return [candidate.pk for candidate in department.flagged_candidates]

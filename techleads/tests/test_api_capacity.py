@@ -178,11 +178,11 @@ def sixty_people(org):
 
 
 # name: (path, rows, queries as HR, as the Tech Lead). Every list costs the token with its
-# user, the HR group check, COUNT and the page; scoping by person adds the viewer's person.
+# user, their HR role and person (one query), COUNT and the page.
 LISTS = {
-    "allocations": (ALLOCATIONS, sixty_allocations, 4, 5),
+    "allocations": (ALLOCATIONS, sixty_allocations, 3, 3),
     # + the department (get_object) and its active lead (prefetched)
-    "capacity": ("/api/v1/departments/{platform}/capacity/", sixty_people, 6, 7),
+    "capacity": ("/api/v1/departments/{platform}/capacity/", sixty_people, 5, 5),
 }
 
 

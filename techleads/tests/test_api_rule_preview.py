@@ -191,9 +191,9 @@ def test_the_preview_runs_a_fixed_number_of_queries(api, org, extra, django_asse
         assignment_create(department=department, person=people[0], assigned_by=org.hr, reason="x")
     body = {"update": [{"id": ic_rule().pk, "min_level": 4}], "create": [JUNIORS]}
     hr = api("hr")
-    # The token's user; HR's group; the rules; each rule's three constraint checks (the
+    # The token's user with their HR role; the rules; each rule's three constraint checks (the
     # range checks Django validates in the database, each in a savepoint: 2 x 9); the
     # gains; the losses; the leads affected. None depends on the number of people.
-    with django_assert_num_queries(24):
+    with django_assert_num_queries(23):
         response = hr.post(PREVIEW, body, format="json")
     assert response.json()["counts"]["leads_affected"] == extra

@@ -1,0 +1,101 @@
+"""The lean list path: rows rendered as DRF renders them, the token's one query, and the
+people list without the verdict it does not show."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework import serializers
+
+from departments.api.serializers import PersonSerializer
+from departments.models import Department, Person
+from departments.tests.factories import PersonFactory
+from sops.api.serializers import DocumentSerializer
+from sops.models import Document
+from sops.services import document_create
+from techleads.api.serializers import DepartmentSerializer
+from techleads.selectors import departments_with_lead, people_with_eligibility
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def rows(org):
+    org.data.parent = org.platform
+    org.data.save()
+    PersonFactory(full_name="Between Departments", department=None)
+    document_create(
+        actor=org.hr,
+        title="Release procedure",
+        kind="sop",
+        department=org.platform,
+        owner=org.lea,
+        url="https://wiki.example.com/release",
+    )
+    document_create(
+        actor=org.hr,
+        title="Incident escalation",
+        kind="cross_department_process",
+        department=org.platform,
+        last_reviewed_at=None,
+        involved_departments=[org.platform, org.data],
+    )
+    return {
+        PersonSerializer: Person.objects.order_by("id"),
+        DepartmentSerializer: departments_with_lead(Department.objects.order_by("id")),
+        DocumentSerializer: Document.objects.prefetch_related("involved_departments"),
+    }
+
+
+@pytest.mark.parametrize(
+    "serializer_class", [PersonSerializer, DepartmentSerializer, DocumentSerializer]
+)
+def test_a_lean_row_is_what_drf_renders(rows, serializer_class):
+    queryset = rows[serializer_class]
+    lean = serializer_class(queryset, many=True).data
+    child = serializer_class()
+    drf = [serializers.Serializer.to_representation(child, row) for row in queryset]
+    assert [dict(row) for row in lean] == drf
+    # Null foreign keys, dates and URLs are in the comparison, not only filled ones.
+    assert any(None in row.values() for row in drf)
+
+
+def test_a_lean_serializer_renders_validated_data_the_usual_way(org):
+    serializer = PersonSerializer(
+        data={"employee_id": "E-9", "full_name": "New", "track": "ic", "level": 2}
+    )
+    assert serializer.is_valid(), serializer.errors
+    assert serializer.data["employee_id"] == "E-9"
+
+
+@pytest.mark.parametrize("role", ["hr", "lea", "maya"])
+def test_the_token_brings_the_role_and_the_person_in_its_query(
+    api, role, django_assert_num_queries
+):
+    client = api(role)
+    # The token with its user, their HR role and person; COUNT; the page.
+    with django_assert_num_queries(3):
+        response = client.get("/api/v1/people/")
+    assert response.status_code == 200
+
+
+def test_a_wrong_token_or_an_inactive_login_is_a_401(api, org):
+    client = api("lea")
+    org.lea.user.is_active = False
+    org.lea.user.save()
+    assert client.get("/api/v1/people/").status_code == 401
+    client.credentials(HTTP_AUTHORIZATION="Token not-a-token")
+    assert client.get("/api/v1/people/").status_code == 401
+
+
+def test_the_people_list_reads_the_verdict_only_to_filter_by_it(api, org):
+    client = api("hr")
+    with CaptureQueriesContext(connection) as plain:
+        everyone = client.get("/api/v1/people/").json()
+    with CaptureQueriesContext(connection) as filtered:
+        eligible = client.get("/api/v1/people/?verdict=eligible").json()
+    assert not any("techleads_eligibilityrule" in q["sql"] for q in plain.captured_queries)
+    assert any("techleads_eligibilityrule" in q["sql"] for q in filtered.captured_queries)
+    verdicts = people_with_eligibility().filter(eligibility_verdict="eligible")
+    assert {p["id"] for p in eligible["results"]} == set(verdicts.values_list("id", flat=True))
+    assert 0 < eligible["count"] < everyone["count"]
+    assert everyone["count"] == Person.objects.count()
