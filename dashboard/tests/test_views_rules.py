@@ -131,3 +131,23 @@ def test_removing_a_rule_shows_its_impact_and_asks_for_confirmation(as_role):
     assert not EligibilityRule.objects.filter(pk=rule.pk).exists()
     entry = AuditEntry.objects.get(verb="eligibility_rule.delete")
     assert entry.after["counts"] == {"gains": 0, "losses": 3, "leads_affected": 1}
+
+
+@pytest.mark.parametrize("extra", [5, 30])
+def test_the_preview_page_runs_a_bounded_number_of_queries(
+    as_role, org, extra, django_assert_max_num_queries
+):
+    from departments.tests.factories import DepartmentFactory, PersonFactory
+    from techleads.services import assignment_create
+
+    for _ in range(extra):
+        department = DepartmentFactory()
+        people = PersonFactory.create_batch(3, department=department, level=3)
+        assignment_create(department=department, person=people[0], assigned_by=org.hr, reason="x")
+    hr = as_role("hr")
+    rule = ic_rule()
+    # Session and user, HR's group (twice: the view, the menu), the rule, its three range
+    # checks (each in a savepoint), the preview's four, the messages: 17 at either size.
+    with django_assert_max_num_queries(20):
+        response = hr.post(edit_url(rule), rule_data(rule, min_level=4))
+    assert f"{1 + 3 * extra} people stop being assignable" in response.content.decode()

@@ -203,3 +203,9 @@ def test_only_hr_changes_the_policy(org):
     with pytest.raises(Forbidden):
         eligibility_rule_delete(actor=org.lea.user, rule=manager_level_1_rule())
     assert not AuditEntry.objects.filter(verb__startswith="eligibility_rule.").exists()
+
+
+def test_a_deactivated_rule_stops_deciding(org):
+    preview = rule_change_preview(update=[raised(ic_eligible_rule(), is_active=False)])
+    assert [p.full_name for p in preview.losses] == ["Lea Lead", "Ian Engineer", "Dana Data"]
+    assert preview.leads_affected[0].after == "ineligible"
