@@ -61,3 +61,29 @@ def test_hr_sees_the_impact_and_confirms_a_rule_change(
     entry = AuditEntry.objects.get(verb="eligibility_rule.update")
     assert entry.after["counts"] == {"gains": 0, "losses": 2, "leads_affected": 1}
     hr.close()
+
+
+def test_hr_sees_the_impact_in_the_admin_before_saving(browser, live_server, hr_with_password):
+    from dashboard.tests.test_browser_admin import axe_on_a_change_form, fits_the_window
+
+    org = hr_with_password
+    org.hr.is_staff = True
+    org.hr.save()
+    rule = EligibilityRule.objects.get(track="ic", min_level=3)
+    hr = Session(browser, live_server.url, "hr", width=1280)
+    page = hr.page
+    page.goto(f"{live_server.url}/admin/techleads/eligibilityrule/{rule.pk}/change/")
+    page.get_by_label("Min level").fill("5")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".rule-impact")).to_contain_text(
+        "Lea Lead, Tech Lead of Platform: eligible → ineligible"
+    )
+    axe_on_a_change_form(hr)
+    fits_the_window(page)
+    page.get_by_label("I have reviewed the impact on active Tech Leads").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save", exact=True).click()
+    assert page.url.endswith("/admin/techleads/eligibilityrule/")
+    assert EligibilityRule.objects.get(pk=rule.pk).min_level == 5
+    hr.close()
