@@ -205,6 +205,8 @@ def one_of_each(api, org, may_2030):
             "period_start": "2030-05-01",
             "period_end": "2030-05-31",
         },
+        # Before the incident: its incident.opened event is a webhook delivery.
+        "/api/v1/webhooks/": {"url": "https://hooks.example.com/t", "events": ["incident.opened"]},
         "/api/v1/incidents/": {
             "department": org.platform.pk,
             "title": "Registry down",
