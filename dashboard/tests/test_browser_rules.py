@@ -5,7 +5,7 @@ serious or critical axe-core violation, no console error and no sideways scroll.
 import pytest
 from playwright.sync_api import expect
 
-from dashboard.tests.browser import PASSWORD, PHONE, Session, fits_a_phone
+from dashboard.tests.browser import PASSWORD, PHONE, SHOTS, Session, fits_a_phone
 from departments.models import AuditEntry
 from techleads.models import EligibilityRule
 
@@ -46,6 +46,8 @@ def test_hr_sees_the_impact_and_confirms_a_rule_change(
     expect(impact).to_contain_text("Ian Engineer")
     expect(page.get_by_role("alert").first).to_contain_text("Review the impact")
     hr.check_accessibility()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"rule-preview-{width}.png"), full_page=True)
     if width == PHONE:
         fits_a_phone(page)
     save(page)  # without the confirmation: refused
