@@ -1,9 +1,11 @@
-"""The transfer checklist, shared by the admin's transfer page and the dashboard's: every
-holding with a checkbox and its own receiver (default: the one receiver for all)."""
+"""The holdings checklist: every holding with a checkbox and its own receiver (default:
+the one receiver for all). The admin's transfer page, the dashboard's and the dashboard's
+hand-over share it."""
 
 from django import forms
 
 from departments.models import Person
+from techleads.forms import LeadForm
 
 from .constants import HoldingType
 from .selectors import Holding
@@ -20,10 +22,53 @@ def receiver_choices(person: Person) -> list[tuple[int, str]]:
     return [(pk, f"{name} ({employee_id})") for pk, name, employee_id in people]
 
 
-class TransferForm(forms.Form):
-    """`to`, `reason`, `override_reason`, `dry_run`, and per holding `item_<type>_<id>`
-    (moved when checked) and `to_<type>_<id>` (its own receiver; a successor nomination
-    has none: it is withdrawn)."""
+class ChecklistMixin:
+    """Adds per holding `item_<type>_<id>` (moved when checked) and `to_<type>_<id>` (its
+    own receiver; a successor nomination has none: it is withdrawn)."""
+
+    default_receiver = "The receiver above"
+
+    def add_checklist(self, *, person: Person, holdings: list[Holding], choices) -> None:
+        self.person = person
+        self.holdings = holdings
+        self.rows = []
+        for holding in holdings:
+            key = f"{holding.type}_{holding.id}"
+            self.fields[f"item_{key}"] = forms.BooleanField(
+                required=False, initial=True, label=holding.label
+            )
+            receiver = None
+            if holding.type != HoldingType.SUCCESSOR:
+                receiver = f"to_{key}"
+                self.fields[receiver] = forms.TypedChoiceField(
+                    coerce=int,
+                    empty_value=None,
+                    required=False,
+                    choices=[("", self.default_receiver), *choices],
+                    label=f"Receiver of {holding.label}",
+                )
+            self.rows.append((holding, f"item_{key}", receiver))
+
+    def checklist(self):
+        """(holding, its checkbox, its receiver field or None) for the template."""
+        return [
+            (holding, self[item], self[receiver] if receiver else None)
+            for holding, item, receiver in self.rows
+        ]
+
+    def checked_items(self, *, default=None) -> tuple[list[dict], dict[int, Person]]:
+        """The checked holdings as holdings_transfer's `items`, and the people named
+        (`default`'s id included; one query)."""
+        data = self.cleaned_data
+        chosen = [(h, data.get(receiver) if receiver else None) for h, item, receiver in self.rows
+                  if data.get(item)]  # fmt: skip
+        people = Person.objects.in_bulk(list({default, *(pk for _, pk in chosen)} - {None}))
+        return [{"type": h.type, "id": h.id, "to": people.get(pk)} for h, pk in chosen], people
+
+
+class TransferForm(ChecklistMixin, forms.Form):
+    """What holdings_transfer takes: `to`, `reason`, `override_reason`, `dry_run` and the
+    checklist."""
 
     to = forms.TypedChoiceField(
         coerce=int,
@@ -45,27 +90,9 @@ class TransferForm(forms.Form):
 
     def __init__(self, data=None, *, person: Person, holdings: list[Holding], **kwargs):
         super().__init__(data, **kwargs)
-        self.person = person
-        self.holdings = holdings
         choices = receiver_choices(person)
         self.fields["to"].choices = [("", "Choose a person"), *choices]
-        self.rows = []
-        for holding in holdings:
-            key = f"{holding.type}_{holding.id}"
-            self.fields[f"item_{key}"] = forms.BooleanField(
-                required=False, initial=True, label=holding.label
-            )
-            receiver = None
-            if holding.type != HoldingType.SUCCESSOR:
-                receiver = f"to_{key}"
-                self.fields[receiver] = forms.TypedChoiceField(
-                    coerce=int,
-                    empty_value=None,
-                    required=False,
-                    choices=[("", "The receiver above"), *choices],
-                    label=f"Receiver of {holding.label}",
-                )
-            self.rows.append((holding, f"item_{key}", receiver))
+        self.add_checklist(person=person, holdings=holdings, choices=choices)
 
     def clean(self):
         data = super().clean()
@@ -73,21 +100,10 @@ class TransferForm(forms.Form):
             raise forms.ValidationError("Check at least one item to transfer.")
         return data
 
-    def checklist(self):
-        """(holding, its checkbox, its receiver field or None) for the template."""
-        return [
-            (holding, self[item], self[receiver] if receiver else None)
-            for holding, item, receiver in self.rows
-        ]
-
     def transfer_kwargs(self) -> dict:
-        """holdings_transfer's arguments from the cleaned form (people: one query)."""
+        """holdings_transfer's arguments from the cleaned form."""
         data = self.cleaned_data
-        chosen = [(h, data.get(receiver) if receiver else None) for h, item, receiver in self.rows
-                  if data.get(item)]  # fmt: skip
-        ids = {data.get("to"), *(pk for _, pk in chosen)} - {None}
-        people = Person.objects.in_bulk(list(ids))
-        items = [{"type": h.type, "id": h.id, "to": people.get(pk)} for h, pk in chosen]
+        items, people = self.checked_items(default=data.get("to"))
         return {
             "to": people.get(data.get("to")),
             "reason": data["reason"],
@@ -97,11 +113,41 @@ class TransferForm(forms.Form):
         }
 
 
+class HandOverHoldingsForm(ChecklistMixin, LeadForm):
+    """The hand-over (successor, reason, override) with the outgoing lead's holdings in
+    the department: moved with the role when `transfer` is checked."""
+
+    default_receiver = "The successor"
+
+    transfer = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Transfer holdings: move the checked items with the role",
+    )
+
+    def __init__(self, data=None, *, department, user, outgoing: Person, holdings, **kwargs):
+        super().__init__(data, department=department, user=user, **kwargs)
+        choices = receiver_choices(outgoing)
+        self.add_checklist(person=outgoing, holdings=holdings, choices=choices)
+
+    def hand_over_kwargs(self) -> dict:
+        """assignment_hand_over_with_holdings' arguments from the cleaned form."""
+        data = self.cleaned_data
+        items, _ = self.checked_items()
+        return {
+            "successor": data["person"],
+            "reason": data["reason"],
+            "override_reason": data.get("override_reason", ""),
+            "transfer": data.get("transfer", False),
+            "items": items,
+        }
+
+
 def transfer_message(result: dict) -> str:
     """The success message of a transfer, or of its preview."""
     if result["dry_run"]:
         return (
             f"Preview: {result['count']} item(s) would move; nothing has changed yet. "
-            "Uncheck “Preview only” to move them."
+            "Confirm to move them."
         )
     return f"{result['count']} item(s) transferred."

@@ -52,6 +52,10 @@ class Holding:
     holder: int | None = None
 
     @property
+    def kind_label(self) -> str:
+        return HoldingType(self.type).label
+
+    @property
     def key(self) -> tuple[str, int]:
         return (self.type, self.id)
 
@@ -119,7 +123,9 @@ def _branches(holder: Q | None = None, *, inactive: bool = False) -> list[QueryS
             holder=F("manager_id"),
         ),
         _rows(
-            Document.objects.filter(held_by("owner")).exclude(status=DocumentStatus.ARCHIVED),
+            Document.objects.filter(held_by("owner"), archived_at__isnull=True).exclude(
+                status=DocumentStatus.ARCHIVED
+            ),
             HoldingType.DOCUMENT,
             label=F("title"),
             department=F("department_id"),

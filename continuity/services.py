@@ -448,12 +448,14 @@ def assignment_hand_over_with_holdings(
     reason: str,
     override_reason: str = "",
     transfer: bool = False,
+    items: Sequence[dict] | None = None,
 ) -> tuple[TechLeadAssignment, int | None]:
     """techleads' hand-over; with `transfer`, the outgoing lead's holdings in the
     department (documents, projects, tasks, sessions; a nomination is withdrawn) move to
     the successor in the same transaction. The department's management is not the lead's
     to pass on and stays. Returns the new assignment and the number of holdings moved
-    (None without `transfer`)."""
+    (None without `transfer`). `items` chooses among those holdings, each with an optional
+    receiver of its own (default: the successor)."""
     outgoing = (
         TechLeadAssignment.objects.filter(department=department, ended_at__isnull=True)
         .select_related("person")
@@ -475,13 +477,24 @@ def assignment_hand_over_with_holdings(
         if h.department == department.pk
         and h.type not in (HoldingType.TECH_LEAD, HoldingType.MANAGER)
     ]
-    if moving:
+    if items is not None:
+        allowed = {h.key for h in moving}
+        refused = [i for i in items if (i.get("type"), i.get("id")) not in allowed]
+        if refused:
+            raise DomainError(
+                f"Only {outgoing.person}'s holdings in {department} move with the role.",
+                field="items",
+            )
+        chosen = list(items)
+    else:
+        chosen = _items(moving)
+    if chosen:
         _transfer(
             actor=actor,
             person=outgoing.person,
             to=successor,
             reason=reason,
-            items=_items(moving),
+            items=chosen,
             held=held,
         )
-    return assignment, len(moving)
+    return assignment, len(chosen)

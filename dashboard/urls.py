@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import audit, policy, trends, views
+from . import audit, continuity, policy, trends, views
 from . import responsibilities as work
 
 app_name = "dashboard"
@@ -17,6 +17,13 @@ urlpatterns = [
     path("departments/<int:pk>/end/", views.end, name="end"),
     path("departments/<int:pk>/successors/", views.nominate, name="nominate"),
     path("departments/<int:pk>/trends/", trends.department_trends, name="department_trends"),
+    path("people/<int:pk>/transfer/", continuity.person_transfer, name="person_transfer"),
+    path("orphans/", continuity.orphan_list, name="orphans"),
+    path(
+        "departments/<int:pk>/hand-over/holdings/",
+        continuity.hand_over_holdings,
+        name="hand_over_holdings",
+    ),
     path("trends/", trends.trends, name="trends"),
     path("eligibility/", views.explorer, name="explorer"),
     path("eligibility/rules/", policy.rule_list, name="rules"),
