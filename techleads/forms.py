@@ -66,6 +66,11 @@ class ImpactReviewForm(forms.Form):
 
     preview: RulePreview | None = None
 
+    @property
+    def changed_data(self):
+        # The review's own fields are not part of the change (the admin's history names them).
+        return [name for name in super().changed_data if name not in ("confirm", "previewed")]
+
     def show_impact(self, preview: RulePreview) -> None:
         self.preview = preview
         if preview.leads_affected_count:

@@ -3,6 +3,7 @@ that moves an active Tech Lead's verdict needs an explicit confirmation (root co
 organisation: Lea, IC L4, leads Platform; Ian IC L3; Jo IC L2)."""
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
 from departments.models import AuditEntry
@@ -61,6 +62,8 @@ def test_the_first_save_shows_the_impact_and_saves_nothing(hr_client, org):
     assert saved.status_code == 302
     entry = AuditEntry.objects.get(verb="eligibility_rule.update")
     assert entry.after["counts"] == {"gains": 0, "losses": 1, "leads_affected": 0}
+    history = LogEntry.objects.get(object_id=str(rule.pk)).get_change_message()
+    assert history == "Changed Min level."  # the review's own fields are not the change
 
 
 def test_a_change_affecting_a_lead_needs_the_confirmation(hr_client, org):
