@@ -164,7 +164,7 @@ def test_make_run_checks_staleness_between_seeding_and_serving():
 def test_demo_prints_progress_logins_and_a_summary(demo):
     """One line per stage with its counts, the logins, then the one-line summary."""
     stages = [line for line in demo.splitlines() if line.startswith("  … ")]
-    assert len(stages) == 5 and all(any(c.isdigit() for c in line) for line in stages)
+    assert len(stages) == 6 and all(any(c.isdigit() for c in line) for line in stages)
     assert "hr " in demo and "password for all: demo-password-1" in demo
     assert demo.strip().splitlines()[-1].startswith("seed_demo: created 12 departments")
     hr = authenticate(username="hr", password="demo-password-1")
@@ -210,6 +210,24 @@ def test_same_organisation_on_every_machine(demo, tmp_path):
         timeout=300,
     ).stdout
     assert json.loads(out.strip().splitlines()[-1]) == snapshot()
+
+
+def test_demo_has_twelve_weeks_of_trends_that_end_where_today_is(demo, client):
+    """A snapshot a day for twelve weeks; the day before today, replayed from the dated
+    history, has today's figures (nothing changed since), as the daily task records them;
+    the two leads promoted into transition three weeks ago show as risks from then on."""
+    from dashboard.models import DailySnapshot
+    from dashboard.services import SNAPSHOT_FIGURES
+
+    organisation = DailySnapshot.objects.filter(department=None).order_by("day")
+    assert organisation.count() == 84
+    figures = list(organisation.values(*SNAPSHOT_FIGURES))
+    assert figures[-2] == figures[-1]
+    assert figures[-1]["departments"] == 12 and figures[-1]["succession_risks"] == 2
+    assert figures[0]["succession_risks"] == 0
+    assert DailySnapshot.objects.exclude(department=None).count() == 84 * 12
+    client.force_login(get_user_model().objects.get(username="hr"))
+    assert client.get("/trends/").content.decode().count("Not recorded") == 0
 
 
 def test_demo_has_one_inactive_webhook_that_never_calls_out(demo):

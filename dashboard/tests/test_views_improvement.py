@@ -99,8 +99,10 @@ def test_the_projects_table_counts_open_overdue_and_done_tasks(client, org, work
     page = body(client.get(LIST))
     row = page.split("Platform toil</th>", 1)[1].split("</tr>", 1)[0]
     overdue = f"?department={org.platform.pk}&amp;overdue=true"
-    assert f'<td>2</td><td><a href="{overdue}"><span class="badge warn">1</span></a></td>' in row
-    assert row.endswith("<td>0</td>")  # nothing done yet
+    assert '<td data-label="Open">2</td>' in row
+    badge = f'<a href="{overdue}"><span class="badge warn">1</span></a>'
+    assert f'<td data-label="Overdue">{badge}</td>' in row
+    assert row.endswith('<td data-label="Done">0</td>')  # nothing done yet
 
 
 # Who may act ---------------------------------------------------------------------------

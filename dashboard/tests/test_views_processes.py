@@ -27,7 +27,7 @@ def card(page: str, document) -> str:
 def coverage(page: str, document, department) -> str:
     """ "x of y" for one involved department of a process."""
     row = card(page, document).split(f">{department.name}</a></th>", 1)[1]
-    return row.split("<td>", 1)[1].split("</td>", 1)[0]
+    return row.split('<td data-label="Acknowledged">', 1)[1].split("</td>", 1)[0]
 
 
 def pending(page: str) -> str:
@@ -104,7 +104,9 @@ def test_coverage_counts_each_involved_department_s_active_people(client, org, p
     release = processes["release"]
     assert coverage(page, release, org.platform) == "0 of 4"
     assert coverage(page, release, org.data) == "1 of 2"
-    assert "<td>1 of 2</td><td>50%</td>" in card(page, release)
+    assert ('<td data-label="Acknowledged">1 of 2</td><td data-label="Coverage">50%</td>') in card(
+        page, release
+    )
     assert ">Platform</a></th>" not in card(page, processes["access"])
 
 
@@ -122,7 +124,9 @@ def test_acknowledging_clears_it_from_pending_and_raises_coverage(client, org, p
     assert "Acknowledged “Release train” (version 1)." in page
     assert PENDING not in page
     assert coverage(page, release, org.platform) == "1 of 4"
-    assert "<td>1 of 4</td><td>25%</td>" in card(page, release)
+    assert ('<td data-label="Acknowledged">1 of 4</td><td data-label="Coverage">25%</td>') in card(
+        page, release
+    )
     assert ProcessAcknowledgement.objects.filter(
         document=release, person=org.ian, version=1
     ).exists()

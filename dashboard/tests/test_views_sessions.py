@@ -111,8 +111,20 @@ def test_an_invitee_from_another_department_sees_that_session(client, org, sessi
 def test_the_session_page_lists_invitees_with_the_mandatory_flag(client, org, sessions):
     client.force_login(org.ian.user)
     page = body(client.get(session_url(sessions["platform"])))
-    assert re.search(r"Ian Engineer</th><td>Optional</td><td>Invited</td>", page)
-    assert re.search(r"Jo Junior</th><td>Mandatory</td><td>Invited</td>", page)
+    assert re.search(
+        (
+            r'Ian Engineer</th><td data-label="Mandatory">Optional</td>'
+            r'<td data-label="Attendance">Invited</td>'
+        ),
+        page,
+    )
+    assert re.search(
+        (
+            r'Jo Junior</th><td data-label="Mandatory">Mandatory</td>'
+            r'<td data-label="Attendance">Invited</td>'
+        ),
+        page,
+    )
 
 
 # Who may act ---------------------------------------------------------------------------
@@ -271,13 +283,25 @@ def test_recording_a_held_session_marks_present_and_absent(client, org, sessions
     assert response.status_code == 302 and response["Location"] == session_url(session)
     page = body(client.get(session_url(session)))
     assert "Recorded as completed." in page and RECORD_FORM not in page
-    assert re.search(r"Ian Engineer</th><td>Optional</td><td>Present</td>", page)
-    assert re.search(r"Jo Junior</th><td>Mandatory</td><td>Absent</td>", page)
+    assert re.search(
+        (
+            r'Ian Engineer</th><td data-label="Mandatory">Optional</td>'
+            r'<td data-label="Attendance">Present</td>'
+        ),
+        page,
+    )
+    assert re.search(
+        (
+            r'Jo Junior</th><td data-label="Mandatory">Mandatory</td>'
+            r'<td data-label="Attendance">Absent</td>'
+        ),
+        page,
+    )
     session.refresh_from_db()
     assert (session.status, session.link) == ("completed", "https://example.com/rec")
     # The list counts the invited and the present.
     row = body(client.get(LIST)).split("Platform deploys", 1)[1].split("</tr>", 1)[0]
-    assert "<td>2</td><td>1</td>" in row
+    assert '<td data-label="Invited">2</td><td data-label="Present">1</td>' in row
 
 
 def test_cancelling_a_session_records_no_attendance(client, org, sessions):

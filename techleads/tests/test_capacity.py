@@ -284,5 +284,5 @@ def test_the_capacity_page_shows_the_peak(client, halves):
     ).content.decode()
     assert "Peak" in page
     row = next(line for line in page.splitlines() if "Ian Engineer</th>" in line)
-    assert "<td>60%</td>" in row and "Over-allocated" not in page
+    assert '<td data-label="Peak allocated">60%</td>' in row and "Over-allocated" not in page
     assert "40% unallocated" in page

@@ -30,6 +30,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from dashboard.models import DailySnapshot
+from dashboard.services import snapshot_record, snapshots_write
+from dashboard.trends import WEEKS as TREND_WEEKS
 from departments.constants import HR_GROUP
 from departments.models import AuditEntry, Department, Person, Track
 from departments.services import (
@@ -42,8 +45,10 @@ from departments.services import (
 from integrations.events import EVENTS
 from integrations.models import Webhook
 from integrations.services import webhook_secret_generate
-from sops.constants import DocumentKind, ReviewOutcome
+from sops.constants import DocumentKind, DocumentStatus, ReviewOutcome
 from sops.models import Document, DocumentReview, ProcessAcknowledgement
+from sops.rules import document_status
+from sops.selectors import warning_window_days
 from sops.services import (
     document_create,
     document_refresh_status,
@@ -51,15 +56,17 @@ from sops.services import (
     process_acknowledge,
 )
 from sops.summary import summary_recompute
-from techleads.constants import Readiness, SessionStatus, TaskStatus
+from techleads.constants import Readiness, SessionStatus, TaskStatus, VerdictChoice
 from techleads.models import (
     Allocation,
+    EligibilityRule,
     ImprovementTask,
     Incident,
     SuccessorCandidate,
     TechLeadAssignment,
     TechSession,
 )
+from techleads.rules import eligibility_evaluate
 from techleads.services import (
     allocation_set,
     assignment_create,
@@ -269,13 +276,14 @@ class DemoBuilder:
     def build(self) -> None:
         """1. the organisation, 2. who will lead (drawn; the leads it hires), 3. the
         documentation, written before any lead and reviewed since, 4. the leads' history,
-        5. the role's work, 6. the documents' statuses as of today."""
+        5. the role's work, 6. the documents' statuses as of today, 7. twelve weeks of trends."""
         self.stage("organisation", self.organisation)
         plans = [self.lead_plan(department, kind) for department, kind in self.departments]
         self.stage("documentation", lambda: self.documentation(plans))
         self.stage("Tech Leads", lambda: self.leads(plans))
         self.stage("the role's work", lambda: self.work(plans))
         self.stage("statuses as of today", self.statuses_today)
+        self.stage("trends", self.trends)
         self.stage("webhook subscription", self.webhook)
 
     def stage(self, name: str, run) -> None:
@@ -696,3 +704,77 @@ class DemoBuilder:
         summary_recompute({document.department_id for document in moved})
         counts = Counter(document.status for document in documents)
         return ", ".join(f"{counts[s]} {s.replace('_', ' ')}" for s in sorted(counts))
+
+    # 7. Trends -------------------------------------------------------------------------
+
+    def trends(self) -> str:
+        """The daily trends snapshot of the last twelve weeks, as the daily task would have
+        recorded it each morning: each past day's figures from the dated history (reviews
+        and retirements, assignments, the leads' ladder moves in the audit trail,
+        nominations), today's by the task's own service. Replayed here once, so no page
+        ever replays history."""
+        rules = list(EligibilityRule.objects.all())
+        window = warning_window_days()
+        reviews: dict[int, list[tuple[datetime, str]]] = {}
+        for document_id, reviewed_at, outcome in DocumentReview.objects.order_by(
+            "reviewed_at"
+        ).values_list("document_id", "reviewed_at", "outcome"):
+            reviews.setdefault(document_id, []).append((reviewed_at, outcome))
+        documents = list(
+            Document.objects.exclude(kind=DocumentKind.CROSS_DEPARTMENT_PROCESS).values(
+                "pk", "department_id", "kind", "created_at", "review_interval_days"
+            )
+        )
+        assignments = list(TechLeadAssignment.objects.select_related("person"))
+        moves: dict[str, list] = {}  # person id -> ladder changes, newest first
+        for entry in AuditEntry.objects.filter(
+            verb="person.update", target_id__in=[str(a.person_id) for a in assignments]
+        ).order_by("-created_at"):
+            moves.setdefault(entry.target_id, []).append(entry)
+        ready = list(
+            SuccessorCandidate.objects.filter(
+                readiness=Readiness.READY_NOW, person__is_active=True
+            ).values_list("department_id", "created_at")
+        )
+        departments = [department for department, _ in self.departments]
+        for days_ago in range(7 * TREND_WEEKS - 1, 0, -1):
+            moment = self.day(days_ago, hour=7)  # the morning run, after the staleness check
+            rows = {
+                d.pk: DailySnapshot(day=moment.date(), department_id=d.pk, departments=1)
+                for d in departments
+            }
+            for document in documents:
+                if document["created_at"] > moment:
+                    continue
+                past = [r for r in reviews.get(document["pk"], []) if r[0] <= moment]
+                status = document_status(
+                    last_reviewed_at=past[-1][0] if past else None,
+                    interval_days=document["review_interval_days"],
+                    now=moment,
+                    window_days=window,
+                    archived=bool(past) and past[-1][1] == ReviewOutcome.RETIRED,
+                )
+                if status != DocumentStatus.ARCHIVED:
+                    prefix = "tools" if document["kind"] == DocumentKind.TOOL else "documents"
+                    row = rows[document["department_id"]]
+                    name = f"{prefix}_{status}"
+                    setattr(row, name, getattr(row, name) + 1)
+            for assignment in assignments:
+                if assignment.started_at > moment or (
+                    assignment.ended_at is not None and assignment.ended_at <= moment
+                ):
+                    continue
+                row = rows[assignment.department_id]
+                row.with_lead = 1
+                ladder = {f: getattr(assignment.person, f) for f in ("track", "level", "step")}
+                for entry in moves.get(str(assignment.person_id), []):
+                    if entry.created_at <= moment:
+                        break
+                    ladder.update({f: v for f, v in (entry.before or {}).items() if f in ladder})
+                verdict = eligibility_evaluate(**ladder, rules=rules).verdict
+                has_ready = any(d == row.department_id and at <= moment for d, at in ready)
+                row.succession_risks = int(verdict == VerdictChoice.TRANSITION and not has_ready)
+            with self.at(moment):
+                snapshots_write(day=moment.date(), rows=list(rows.values()))
+        snapshot_record(now=self.now)
+        return f"{DailySnapshot.objects.count()} daily snapshot rows over {TREND_WEEKS} weeks"
