@@ -281,6 +281,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "interval_max": 0.5,
 }
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Installed into the database schedule by beat at start (then editable in the admin): the
+# stored health ranking the overview and the departments list pick their first rows by.
+HEALTH_SCORES_REFRESH_MINUTES = max(1, env_int("HEALTH_SCORES_REFRESH_MINUTES", 10))
+CELERY_BEAT_SCHEDULE = {
+    "refresh health scores": {
+        "task": "dashboard.tasks.refresh_health_scores",
+        "schedule": HEALTH_SCORES_REFRESH_MINUTES * 60.0,
+    },
+}
 
 # Documentation review policy (see sops/constants.py for the per-kind intervals).
 STALENESS_WARNING_DAYS = env_int("STALENESS_WARNING_DAYS", 14)

@@ -12,26 +12,16 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import (
-    Case,
-    F,
-    FloatField,
-    IntegerField,
-    OuterRef,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
-from django.db.models.functions import Cast, Coalesce, Greatest, Least
-from django.db.models.lookups import GreaterThan, IsNull
+from django.db import transaction
+from django.db.models import F, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
 from departments.models import Department, Person
 from departments.selectors import count_subquery
 from sops.constants import DocumentKind
-from sops.models import Document, ProcessAcknowledgement
+from sops.models import DepartmentSummary, Document, ProcessAcknowledgement
 from techleads.constants import OPEN_TASK_STATUSES, Readiness, SessionStatus
 from techleads.models import ImprovementTask, TechSession
 from techleads.selectors import (
@@ -39,6 +29,7 @@ from techleads.selectors import (
     lead_verdict_subquery,
     overdue_q,
     ready_successors,
+    succession_risks,
     successors_with_flags,
 )
 
@@ -128,57 +119,6 @@ def departments_with_health_inputs(
     )
 
 
-def _ratio(numerator, denominator) -> Case:
-    """numerator / denominator as a float in [0, 1], NULL when the denominator is 0."""
-    value = Cast(numerator, FloatField()) / Cast(denominator, FloatField())
-    clamped = Least(Value(1.0), Greatest(Value(0.0), value))
-    return Case(When(GreaterThan(denominator, 0), then=clamped), output_field=FloatField())
-
-
-def health_score_sql(*, weights=None, sessions_target=None):
-    """The SQL twin of department_health's score (rules.health_score over the same inputs),
-    for a queryset annotated by departments_with_health_inputs: the weighted mean (0-100,
-    unrounded) of the components that apply, NULL when none does. Lists sort and pick the
-    worst departments with it in the database; shown scores still come from the rules."""
-    weights = weights or settings.HEALTH_SCORE_WEIGHTS
-    target = settings.TECH_SESSIONS_PER_QUARTER if sessions_target is None else sessions_target
-    docs = F("h_docs_current") + F("h_docs_due_soon") + F("h_docs_stale")
-    tools = F("h_tools_current") + F("h_tools_due_soon") + F("h_tools_stale")
-    open_tasks = F("h_open_tasks")
-    components = {
-        "tech_lead": Case(
-            When(h_has_lead=0, then=Value(0.0)),
-            When(h_lead_verdict="eligible", then=Value(1.0)),
-            default=Value(0.5),
-        ),
-        "succession": Case(
-            When(h_ready_now__gt=0, then=Value(1.0)),
-            When(h_developing__gt=0, then=Value(0.5)),
-            default=Value(0.0),
-        ),
-        "documentation": _ratio(F("h_docs_current") + F("h_docs_due_soon") / 2.0, docs),
-        "tooling": _ratio(F("h_tools_current") + F("h_tools_due_soon") / 2.0, tools),
-        "acknowledgements": _ratio(F("h_acknowledged"), F("h_processes") * F("h_active_people")),
-        "improvement_tasks": Case(
-            When(h_open_tasks=0, then=Value(1.0)),
-            default=Value(1.0) - _ratio(F("h_overdue_tasks"), open_tasks),
-        ),
-        "tech_sessions": Value(1.0)
-        if target <= 0
-        else _ratio(F("h_sessions_quarter"), Value(target)),
-    }
-    weighted, total = Value(0.0), Value(0.0)
-    for key, value in components.items():
-        weight = float(weights.get(key, 0))
-        if weight > 0:
-            weighted = weighted + Coalesce(value, Value(0.0)) * weight
-            total = total + Case(When(IsNull(value, False), then=Value(weight)), default=0.0)
-    return Case(
-        When(GreaterThan(total, 0), then=Value(100.0) * weighted / total),
-        output_field=FloatField(),
-    )
-
-
 @dataclass(frozen=True)
 class DepartmentHealth:
     department: Department
@@ -215,6 +155,62 @@ def department_health(department: Department) -> HealthScore:
         ),
     }
     return health_score(values=values, weights=settings.HEALTH_SCORE_WEIGHTS)
+
+
+# Departments scored per batch by health_scores_refresh (one inputs query, one risks
+# query and one UPDATE each).
+SCORE_BATCH = 500
+
+
+def health_scores_refresh(*, now=None, batch: int = SCORE_BATCH) -> int:
+    """Store every department's health score and succession risk in its summary row, the
+    ranking the overview and the departments list pick their first rows by. Run by
+    dashboard.tasks.refresh_health_scores (beat) and manage.py refresh_health_scores;
+    writes only these columns, so document deltas written meanwhile are untouched.
+    Returns the number of departments scored."""
+    now = now or timezone.now()
+    ids = list(Department.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch):
+        chunk = ids[start : start + batch]
+        departments = Department.objects.filter(pk__in=chunk)
+        risky = set(
+            succession_risks().filter(department__in=chunk).values_list("department_id", flat=True)
+        )
+        rows = [
+            DepartmentSummary(
+                department_id=item.department.pk,
+                health_score=item.health.score,
+                succession_risk=item.department.pk in risky,
+                scored_at=now,
+            )
+            for item in health_for(departments)
+        ]
+        with transaction.atomic():
+            DepartmentSummary.objects.bulk_create(
+                [DepartmentSummary(department_id=pk) for pk in chunk], ignore_conflicts=True
+            )
+            DepartmentSummary.objects.bulk_update(
+                rows, ["health_score", "succession_risk", "scored_at"]
+            )
+    return len(ids)
+
+
+def ranked_by_health(departments: QuerySet[Department]) -> QuerySet[Department]:
+    """`departments` lowest stored health score first (unscored last), then by name."""
+    return departments.order_by(
+        F("document_summary__health_score").asc(nulls_last=True), "name", "pk"
+    )
+
+
+def lowest_health(departments: QuerySet[Department], *, limit: int) -> list:
+    """The `limit` departments with the lowest live score: the stored ranking names four
+    times as many candidates (one query), whose live scores are computed (one query)."""
+    candidates = ranked_by_health(departments).filter(document_summary__health_score__isnull=False)[
+        : limit * 4
+    ]
+    live = health_for(Department.objects.filter(pk__in=candidates.values("pk")))
+    scored = [item for item in live if item.health.score is not None]
+    return sorted(scored, key=lambda item: (item.health.score, item.department.name))[:limit]
 
 
 def health_for(queryset: QuerySet[Department] | None = None) -> list[DepartmentHealth]:

@@ -15,6 +15,8 @@ from techleads.selectors import departments_visible_to
 PAGE_SIZE = 25
 # Filters whose value is a department: on a page, a choice among the viewer's departments.
 DEPARTMENT_FILTERS = ("department", "involved_department")
+# At most this many departments are offered as a filter's choices (else a text field).
+DEPARTMENT_CHOICES = 200
 
 
 def page_of(request, queryset, *, param: str = "page", size: int = PAGE_SIZE):
@@ -63,13 +65,21 @@ def filter_list(request, filterset_class: type[FilterSet], queryset, *, fields, 
 
 
 def offer_departments(form, user):
-    """Department filters become a choice among the departments in the viewer's scope."""
+    """Department filters become a choice among the departments in the viewer's scope; a
+    scope of more than DEPARTMENT_CHOICES departments (HR in a large organisation) gets a
+    text field taking an id or a slug instead, so no page lists thousands of options."""
     names = [name for name in DEPARTMENT_FILTERS if name in form.fields]
     if names:
         visible = departments_visible_to(user).order_by("name")
-        choices = [("", "Any")] + [(d.pk, d.name) for d in visible]
+        offered = list(visible.values_list("pk", "name")[: DEPARTMENT_CHOICES + 1])
         for name in names:
-            form.fields[name].widget = forms.Select(choices=choices)
+            if len(offered) > DEPARTMENT_CHOICES:
+                by_id = isinstance(form.fields[name], forms.IntegerField)
+                form.fields[name].widget = forms.TextInput(
+                    attrs={"placeholder": "id" if by_id else "id or slug"}
+                )
+            else:
+                form.fields[name].widget = forms.Select(choices=[("", "Any"), *offered])
     return form
 
 

@@ -359,11 +359,16 @@ def incidents(request, incident_form=None):
     queryset = filterset.qs.select_related("department", "handled_by").order_by(
         "-started_at", "-id"
     )
+    # Who to call now, a page of departments at a time (HR sees thousands).
+    on_call_page = page_of(
+        request, escalation_for(request.user).order_by("name", "pk"), param="on_call_page"
+    )
     context = {
         "form": filterset.form,
         "page": page_of(request, queryset),
         "can_resolve": _run_by(request, or_managed=True),
-        "on_call": on_call(escalation_for(request.user).order_by("name")),
+        "on_call": on_call(list(on_call_page)),
+        "on_call_page": on_call_page,
         "incident_form": incident_form or _incident_form(request),
         "active": "incidents",
     }

@@ -21,10 +21,9 @@ from techleads.selectors import (
 
 from .health import (
     DepartmentHealth,
-    department_health,
-    departments_with_health_inputs,
     health_for,
-    health_score_sql,
+    lowest_health,
+    ranked_by_health,
 )
 
 STATUSES = [s.value for s in DocumentStatus]
@@ -105,16 +104,12 @@ def department_rows(departments: QuerySet[Department], order: list[int] | None =
     ]
 
 
-def _by_health(departments: QuerySet[Department]) -> QuerySet[Department]:
-    scored = departments_with_health_inputs(departments).annotate(h_score=health_score_sql())
-    return scored.order_by(F("h_score").asc(nulls_last=True), "name", "pk")
-
-
-# The department tables' sort choices (the overview, the departments list): label, order.
+# The department tables' sort choices (the overview, the departments list): label, and a
+# function ordering a queryset.
 DEPARTMENT_SORTS = {
     "name": ("Name", lambda qs: qs.order_by("name", "pk")),
     "-name": ("Name, Z to A", lambda qs: qs.order_by("-name", "-pk")),
-    "health": ("Lowest health first", _by_health),
+    "health": ("Lowest health first", ranked_by_health),
     "stale": (
         "Most stale documents",
         lambda qs: qs.annotate(stale=stale_documents()).order_by("-stale", "name", "pk"),
@@ -169,23 +164,16 @@ def organisation_figures(departments: QuerySet[Department]) -> dict:
     )
 
 
-def worst_health(departments: QuerySet[Department], limit: int = ATTENTION):
-    """The `limit` departments with the lowest health score, lowest first: picked in SQL
-    by the score's twin (health_score_sql), scored by the rules. One query."""
-    picked = (
-        departments_with_health_inputs(departments)
-        .annotate(h_score=health_score_sql())
-        .filter(h_score__isnull=False)
-        .order_by("h_score", "name", "pk")[:limit]
-    )
-    return [DepartmentHealth(department=d, health=department_health(d)) for d in picked]
-
-
 def overview(departments: QuerySet[Department], *, page) -> Overview:
     """`page`: the page of department ids (filtered and sorted by the view) whose rows the
     per-department tables and the chart show."""
     now = timezone.now()
-    risks = succession_risks().filter(department__in=departments).order_by("department__name")
+    # Succession risks: the stored flags (health_scores_refresh) count them and name the
+    # candidates; the candidates' live state decides which are shown.
+    flagged = departments.filter(document_summary__succession_risk=True)
+    risks = succession_risks().filter(
+        department__in=flagged.order_by("name", "pk").values("pk")[: ATTENTION * 4]
+    )
     return Overview(
         page=page,
         rows=department_rows(
@@ -193,9 +181,9 @@ def overview(departments: QuerySet[Department], *, page) -> Overview:
         ),
         figures=organisation_figures(departments),
         leadless=list(departments.filter(~Q(has_active_lead())).order_by("name", "pk")[:ATTENTION]),
-        risks=list(risks[:ATTENTION]),
-        risks_count=risks.count(),
-        worst=worst_health(departments),
+        risks=list(risks.order_by("department__name", "pk")[:ATTENTION]),
+        risks_count=flagged.count(),
+        worst=lowest_health(departments, limit=ATTENTION),
         upcoming=list(
             Document.objects.filter(
                 department__in=departments,

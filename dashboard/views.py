@@ -19,7 +19,6 @@ from sops.selectors import can_review_document, documents_visible_to
 from sops.services import document_review_record
 from techleads.constants import SessionStatus
 from techleads.filtersets import DepartmentFilter, PersonFilter
-from techleads.forms import EndForm, LeadForm
 from techleads.models import Incident
 from techleads.selectors import (
     annotated_verdict,
@@ -34,6 +33,7 @@ from techleads.selectors import (
     rules_by_id,
     sessions_visible_to,
     succession_risks,
+    successors_with_flags,
 )
 from techleads.services import (
     assignment_create,
@@ -43,6 +43,7 @@ from techleads.services import (
 )
 
 from . import forms
+from .forms import EndForm, LeadForm
 from .health import DepartmentHealth, department_health, departments_with_health_inputs
 from .lists import filter_list, form_action, page_of, sort_list
 from .selectors import DEPARTMENT_SORTS, department_rows, notifications_for, overview
@@ -144,7 +145,10 @@ def department_page(request, department, **bound_forms):
         "department": annotated,
         "lead": lead_of(department),
         "history": department.tech_lead_assignments.select_related("person", "assigned_by"),
-        "successors": department.successor_candidates.select_related("person"),
+        # Each candidate with their flags (expired, ineligible...): the API's read.
+        "successors": successors_with_flags(department.successor_candidates.all())
+        .select_related("person")
+        .order_by("-emergency", "rank", "person__full_name"),
         "people_page": people_page,
         "people": [(p, annotated_verdict(p, rules)) for p in people_page],
         "documents": page_of(
@@ -202,7 +206,10 @@ def department_action(*, form, form_name, perform, success, allowed=_hr):
 def _end_current(request, department, data):
     current = current_assignment(department=department)
     if current is None:
-        raise DomainError(f"{department} has no active Tech Lead.")
+        raise DomainError(
+            f"{department} has no active Tech Lead. Nothing was ended; to give it one, "
+            "use Assign a Tech Lead above."
+        )
     return assignment_end(assignment=current, ended_by=request.user, **data)
 
 

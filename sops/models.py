@@ -263,9 +263,26 @@ class DepartmentSummary(models.Model):
     processes_due_soon = models.IntegerField(default=0)
     processes_stale = models.IntegerField(default=0)
     processes_archived = models.IntegerField(default=0)
+    # The dashboard's ranking inputs, written by dashboard.health.health_scores_refresh
+    # (periodically, not by each write: the score also moves with the clock): the health
+    # score and whether the department is a succession risk, as of `scored_at`. Pages use
+    # them to pick which departments to show first, then show live figures for those.
+    health_score = models.FloatField(null=True, blank=True)
+    succession_risk = models.BooleanField(default=False)
+    scored_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "department summaries"
+        indexes = [
+            # The lowest health first (the overview, the departments list sorted by health).
+            models.Index(fields=["health_score"], name="summary_health_idx"),
+            # The succession risks first (the overview).
+            models.Index(
+                fields=["department"],
+                name="summary_risk_idx",
+                condition=models.Q(succession_risk=True),
+            ),
+        ]
 
     def __str__(self):
         return f"Summary of {self.department_id}"

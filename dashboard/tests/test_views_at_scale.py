@@ -7,11 +7,17 @@ import re
 import pytest
 from django.urls import reverse
 
-from dashboard.health import departments_with_health_inputs, health_for, health_score_sql
+from dashboard.health import (
+    health_for,
+    health_scores_refresh,
+    lowest_health,
+    ranked_by_health,
+)
 from dashboard.lists import PAGE_SIZE
 from dashboard.selectors import ATTENTION
 from departments.models import Department
 from departments.tests.factories import DepartmentFactory, PersonFactory
+from sops.models import DepartmentSummary
 from sops.services import document_create
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +48,7 @@ def many(org):
 
 
 def test_the_overview_lists_what_needs_attention_first_capped_with_see_all_links(client, org, many):
+    health_scores_refresh()
     client.force_login(org.hr)
     page = client.get("/").content.decode()
     leadless = page.split('id="leadless-heading"', 1)[1].split("</section>", 1)[0]
@@ -65,6 +72,7 @@ def test_the_overview_tables_and_chart_show_one_page_of_departments(client, org,
 
 
 def test_the_overview_tables_sort_and_search(client, org, many):
+    health_scores_refresh()
     client.force_login(org.hr)
     assert rows_of(client.get("/?sort=stale").content.decode(), HEAT)[0] == "Dept 07"
     assert rows_of(client.get("/?sort=-name").content.decode(), HEAT)[0] == "Platform"
@@ -87,22 +95,43 @@ def test_the_departments_list_sorts_searches_and_pages(client, org, many):
     caption = '<caption class="visually-hidden">Departments</caption>'
     assert rows_of(client.get(f"{url}?sort=stale").content.decode(), caption)[0] == "Dept 07"
     assert rows_of(client.get(f"{url}?page=2").content.decode(), caption) == [
-        "Dept 24", "Dept 25", "Dept 26", "Dept 27", "Dept 28", "Dept 29", "Platform"
+        "Dept 24",
+        "Dept 25",
+        "Dept 26",
+        "Dept 27",
+        "Dept 28",
+        "Dept 29",
+        "Platform",
     ]  # fmt: skip  (page 1: Data, Dept 00-23)
     page = client.get(f"{url}?search=Dept 2&sort=-name").content.decode()
     assert rows_of(page, caption)[:2] == ["Dept 29", "Dept 28"]
 
 
-def test_the_health_sort_is_the_score_of_the_rules(org, grow):
-    """The SQL twin orders departments as the rules score them (within rounding)."""
+def test_the_stored_ranking_is_the_rules_score_and_picks_the_lowest_live(org, grow):
     grow(8)
-    scored = {h.department.pk: h.health.score for h in health_for()}
-    twin = departments_with_health_inputs().annotate(h_score=health_score_sql())
-    for department in twin:
-        if scored[department.pk] is None:
-            assert department.h_score is None
-        else:
-            assert abs(department.h_score - scored[department.pk]) <= 0.5
+    assert health_scores_refresh() == Department.objects.count()
+    live = {h.department.pk: h.health.score for h in health_for(Department.objects.all())}
+    stored = dict(DepartmentSummary.objects.values_list("department_id", "health_score"))
+    assert stored == live
+    ranked = list(ranked_by_health(Department.objects.all()).values_list("pk", flat=True))
+    assert ranked == sorted(live, key=lambda pk: (live[pk] is None, live[pk] or 0, pk)) or (
+        [live[pk] for pk in ranked] == sorted(live.values(), key=lambda v: (v is None, v or 0))
+    )
+    lowest = lowest_health(Department.objects.all(), limit=3)
+    assert [h.health.score for h in lowest] == sorted(v for v in live.values() if v is not None)[:3]
+
+
+def test_the_overview_counts_succession_risks_as_of_the_last_refresh(client, org):
+    """Lea (Platform's lead) moves to transition without a ready successor: a risk, counted
+    and listed once the ranking is refreshed."""
+    org.lea.track, org.lea.level, org.lea.step = "manager", 3, 1
+    org.lea.save()
+    client.force_login(org.hr)
+    assert "Lea Lead" not in client.get("/").content.decode().split('id="risks-heading"')[1][:900]
+    health_scores_refresh()
+    risks = client.get("/").content.decode().split('id="risks-heading"', 1)[1]
+    assert "Lea Lead" in risks.split("</section>", 1)[0]
+    assert DepartmentSummary.objects.get(pk=org.platform.pk).succession_risk
 
 
 def test_the_department_page_pages_its_people_and_documents(client, org):
@@ -141,6 +170,7 @@ def test_department_pages_run_bounded_queries_at_two_sizes(
     for size in (5, 60):
         for n in range(size):
             DepartmentFactory(name=f"Grown {size}-{n}")
+        health_scores_refresh()
         assert Department.objects.count() > size
         with django_assert_max_num_queries(19):
             assert client.get(reverse(name) + "?sort=health").status_code == 200
