@@ -424,6 +424,7 @@ class DemoBuilder:
         for plan in plans:
             self.documents(plan.department, plan.lead)
         self.processes({plan.department.slug: plan.lead for plan in plans})
+        self.orphaned_document()
         return (
             f"{Document.objects.count()} documents, {DocumentReview.objects.count()} reviews, "
             f"{ProcessAcknowledgement.objects.count()} acknowledgements"
@@ -458,6 +459,31 @@ class DemoBuilder:
             outcome = ReviewOutcome.UPDATED if index % 3 == 0 else ReviewOutcome.CONFIRMED
             self.review(document, self.day(age, hour=9 + index % 7), outcome)
         self.review(documents[-1], self.day(RETIRED), ReviewOutcome.RETIRED)
+
+    def orphaned_document(self) -> None:
+        """A page still owned by someone who has left (data from before the no-orphans
+        guard): what the orphans report and the transfer page are for."""
+        leaver = (
+            Person.objects.filter(is_active=False, department__isnull=False)
+            .select_related("department")
+            .order_by("employee_id")
+            .first()
+        )
+        if leaver is None:
+            return
+        with self.at(self.day(CATALOGUED)):
+            notes = document_create(
+                actor=self.hr,
+                title=f"{leaver.department.name}: {leaver.full_name}'s on-call notes",
+                kind=DocumentKind.KNOWLEDGE_HUB,
+                department=leaver.department,
+                owner=leaver,
+                url=f"https://confluence.example.com/{leaver.department.confluence_space}/"
+                "on-call-notes",
+                review_interval_days=90,
+            )
+        # Last reviewed long ago: nobody active looks after it, so it went stale.
+        self.review(notes, self.day(200), ReviewOutcome.CONFIRMED)
 
     def review(self, document: Document, moment: datetime, outcome: str) -> None:
         with self.at(moment):
