@@ -1,11 +1,63 @@
+from django.core.paginator import Paginator
+from django.db.models import Count, IntegerField, QuerySet, Subquery, Value
+from django.db.models.query import ModelIterable
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.pagination import PageNumberPagination
 
+# The page's rows carry the list's total under this name (an annotation).
+TOTAL = "_list_total"
+
+
+def countable_with_page(queryset) -> bool:
+    """Whether the COUNT of `queryset` can ride along with its page as a scalar subquery:
+    model rows of a plain query (no DISTINCT, GROUP BY, aggregate, UNION or slice), which
+    COUNT(*) counts as Django's own count() would."""
+    if not isinstance(queryset, QuerySet) or queryset._iterable_class is not ModelIterable:
+        return False
+    query = queryset.query
+    return not (
+        query.distinct
+        or query.group_by is not None
+        or query.combinator
+        or query.is_sliced
+        or any(getattr(a, "contains_aggregate", False) for a in query.annotations.values())
+    )
+
+
+class CountingPaginator(Paginator):
+    """Django's paginator, reading a page and the list's total in one query instead of a
+    COUNT and then the page: the count is an uncorrelated subquery of the page's query,
+    which PostgreSQL runs once. A page past the end (no rows) counts the usual way, to
+    tell an empty list's first page from a page that does not exist."""
+
+    def page(self, number):
+        queryset = self.object_list
+        given = number
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            number = 0
+        if number < 1 or "count" in self.__dict__ or not countable_with_page(queryset):
+            return super().page(given)  # its errors, its way
+        total = queryset.order_by().values(_one=Value(1)).annotate(n=Count("*")).values("n")
+        bottom = (number - 1) * self.per_page
+        rows = list(
+            queryset.annotate(**{TOTAL: Subquery(total, output_field=IntegerField())})[
+                bottom : bottom + self.per_page
+            ]
+        )
+        if not rows:
+            return super().page(given)
+        self.count = getattr(rows[0], TOTAL)  # the cached property's value
+        return self._get_page(rows, self.validate_number(number), self)
+
 
 class Pagination(PageNumberPagination):
-    """`page` and `page_size`; a page_size above 500 is capped, not refused."""
+    """`page` and `page_size`; a page_size above 500 is capped, not refused. The page and
+    the total come in one query (CountingPaginator)."""
 
+    django_paginator_class = CountingPaginator
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500

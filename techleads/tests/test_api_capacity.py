@@ -178,11 +178,11 @@ def sixty_people(org):
 
 
 # name: (path, rows, queries as HR, as the Tech Lead). Every list costs the token with its
-# user, their HR role and person (one query), COUNT and the page.
+# user, their HR role and person (one query) and the page with the total (one query).
 LISTS = {
-    "allocations": (ALLOCATIONS, sixty_allocations, 3, 3),
+    "allocations": (ALLOCATIONS, sixty_allocations, 2, 2),
     # + the department (get_object) and its active lead (prefetched)
-    "capacity": ("/api/v1/departments/{platform}/capacity/", sixty_people, 5, 5),
+    "capacity": ("/api/v1/departments/{platform}/capacity/", sixty_people, 4, 4),
 }
 
 
