@@ -191,3 +191,24 @@ def test_a_refused_receiver_of_a_change_is_an_error_on_transfer_to(org, holdings
         person_deactivate(actor=org.hr, person=org.lea, transfer_to=org.jo)
     assert refused.value.field == "transfer_to"
     assert _state() == before
+
+
+def test_a_transfer_costs_the_same_queries_whatever_the_number_of_documents(org, holdings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sops.services import document_create
+
+    def cost(receiver, back):
+        with CaptureQueriesContext(connection) as ctx:
+            holdings_transfer(actor=org.hr, person=org.lea, to=receiver, reason="r",
+                              items=[{"type": "document", "id": pk} for pk in back])  # fmt: skip
+        return len(ctx)
+
+    few = cost(org.ian, [holdings.document.pk, holdings.tool.pk])
+    more = [
+        document_create(actor=org.hr, title=f"Doc {n}", kind="sop", department=org.platform,
+                        owner=org.lea).pk
+        for n in range(20)
+    ]  # fmt: skip
+    assert cost(org.dana, more) == few
