@@ -3,7 +3,7 @@
 from django.utils.functional import SimpleLazyObject
 
 from departments.selectors import user_is_hr
-from techleads.selectors import departments_visible_to
+from techleads.selectors import departments_visible_to, succession_visible_to
 
 
 class EveryDepartment:
@@ -35,4 +35,8 @@ def visible_departments(request) -> dict:
     return {
         "visible_department_ids": SimpleLazyObject(ids),
         "viewer_is_hr": SimpleLazyObject(lambda: user_is_hr(request.user)),
+        # `viewer_plans_succession`: HR or a manager (the succession page's link).
+        "viewer_plans_succession": SimpleLazyObject(
+            lambda: succession_visible_to(request.user) is not None
+        ),
     }

@@ -1,28 +1,59 @@
 from django import forms
+from django.db.models import Case, When
 
 from departments.models import Department, Person, Track
 from sops.constants import DocumentKind, DocumentStatus, ReviewOutcome
 from techleads.constants import Readiness, SessionStatus, Severity, TaskStatus, VerdictChoice
 from techleads.models import ImprovementProject
+from techleads.selectors import active_assignments, people_with_eligibility
 
 
-class PersonInDepartmentField(forms.ModelChoiceField):
+class CandidateField(forms.ModelChoiceField):
+    """A person to nominate, labelled with their department and verdict, so that a manager
+    sees who is eligible before nominating (an ineligible nomination is allowed, and flagged).
+    The queryset is annotated by people_with_eligibility."""
+
     def label_from_instance(self, person):
-        return f"{person.full_name} ({person.get_track_display()} L{person.level} S{person.step})"
+        verdict = VerdictChoice(person.eligibility_verdict).label
+        where = f", {person.department.name}" if person.department_id else ""
+        return (
+            f"{person.full_name} ({person.get_track_display()} L{person.level} S{person.step}"
+            f"{where}) — {verdict}"
+        )
 
 
 class NominateForm(forms.Form):
-    person = PersonInDepartmentField(queryset=Person.objects.none())
+    """Nominate (or update) a successor candidate. Candidates may come from any department:
+    the department's own people first; the current Tech Leads are left out (refused)."""
+
+    person = CandidateField(queryset=Person.objects.none())
     readiness = forms.ChoiceField(choices=Readiness.choices)
+    rank = forms.IntegerField(
+        min_value=1,
+        max_value=1000,
+        required=False,
+        initial=1,
+        help_text="1 is the first choice (left empty: 1, or the candidate's current rank).",
+    )
+    emergency = forms.BooleanField(
+        required=False,
+        label="Emergency successor (steps in if the lead leaves tomorrow)",
+        help_text="Marking this candidate unmarks the department's current one.",
+    )
     notes = forms.CharField(
         max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def __init__(self, *args, department, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.filter(
-            department=department, is_active=True
-        ).order_by("full_name")
+        leads = active_assignments().values("person_id")
+        people = Person.objects.filter(is_active=True).exclude(pk__in=leads)
+        self.fields["person"].queryset = (
+            people_with_eligibility(people)
+            .select_related("department")
+            .annotate(elsewhere=Case(When(department=department, then=0), default=1))
+            .order_by("elsewhere", "full_name", "id")
+        )
 
 
 class ReviewForm(forms.Form):

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import audit, continuity, policy, trends, views
+from . import audit, continuity, policy, succession, trends, views
 from . import responsibilities as work
 
 app_name = "dashboard"
@@ -16,6 +16,12 @@ urlpatterns = [
     path("departments/<int:pk>/hand-over/", views.hand_over, name="hand_over"),
     path("departments/<int:pk>/end/", views.end, name="end"),
     path("departments/<int:pk>/successors/", views.nominate, name="nominate"),
+    path(
+        "successors/<int:pk>/confirm/",
+        succession.successor_confirm_view,
+        name="successor_confirm",
+    ),
+    path("succession/", succession.succession, name="succession"),
     path("departments/<int:pk>/trends/", trends.department_trends, name="department_trends"),
     path("people/<int:pk>/transfer/", continuity.person_transfer, name="person_transfer"),
     path("orphans/", continuity.orphan_list, name="orphans"),
