@@ -29,8 +29,10 @@ DOCUMENT_STATUSES = (
     ("stale", "Stale"),
 )
 # The charts' drawing area, in SVG user units (the SVG scales to its box: viewBox).
-WIDTH, HEIGHT, LEFT, TOP, BOTTOM = 640, 260, 44, 12, 28
-COLUMN = (WIDTH - LEFT) / WEEKS
+# The margins leave room for the scale's figures (left) and the last week's date (right),
+# also at the larger text of a phone.
+WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 640, 260, 60, 24, 12, 28
+COLUMN = (WIDTH - LEFT - RIGHT) / WEEKS
 BAR = COLUMN * 0.6
 
 
@@ -79,7 +81,7 @@ class Trend:
     @property
     def documentation_bars(self) -> list[dict]:
         """One stacked column a week: current at the bottom, then due soon, then stale."""
-        top = max((w.documents for w in self.weeks), default=0)
+        top = self.documents_top
         columns = []
         for i, week in enumerate(self.weeks):
             if week.figures is None:
@@ -100,7 +102,7 @@ class Trend:
     def coverage_lines(self) -> list[dict]:
         """Departments with a Tech Lead and succession risks: one line each, on an axis
         from 0 to the number of departments."""
-        top = max((w.figures["departments"] for w in self.recorded), default=0)
+        top = self.departments_top
         lines = []
         for key, label in (("with_lead", "With a Tech Lead"), ("succession_risks", "Risks")):
             points = [
@@ -124,8 +126,24 @@ class Trend:
         return lines
 
     @property
+    def documents_top(self) -> int:
+        """The documentation chart's scale: the most documents any week had."""
+        return max((w.documents for w in self.weeks), default=0)
+
+    @property
+    def departments_top(self) -> int:
+        """The coverage chart's scale: the most departments any week had."""
+        return max((w.figures["departments"] for w in self.recorded), default=0)
+
+    @property
     def axis(self) -> dict:
-        return {"left": LEFT, "right": WIDTH, "base": HEIGHT - BOTTOM, "top": TOP, "bar": BAR}
+        return {
+            "left": LEFT,
+            "right": WIDTH - RIGHT,
+            "base": HEIGHT - BOTTOM,
+            "top": TOP,
+            "bar": BAR,
+        }
 
 
 def weekly_trend(*, scope, today: date | None = None) -> Trend:
