@@ -63,3 +63,34 @@ def test_hr_finds_an_orphan_previews_and_transfers_it(browser, live_server, org,
     page = hr.go("/orphans/")
     expect(page.get_by_text("Nothing is held by an inactive person.")).to_be_visible()
     hr.close()
+
+
+@pytest.mark.parametrize("width", [1280, PHONE])
+def test_hand_over_with_holdings_page_is_usable(browser, live_server, org, orphaned, width):
+    runbook = document_create(
+        actor=org.hr, title="Release checklist", kind="sop", department=org.platform,
+        owner=org.lea,
+    )  # fmt: skip
+    hr = Session(browser, live_server.url, "hr", width=width)
+    page = hr.go(f"/departments/{org.platform.pk}/hand-over/holdings/", shot=f"handover-{width}")
+    assert page.title().startswith("Hand over Platform")
+    expect(page.get_by_role("link", name="Release checklist")).to_be_visible()
+    if width == PHONE:
+        fits_a_phone(page)
+    page.get_by_label("Person").select_option(str(org.ian.pk))
+    page.get_by_label("Reason", exact=True).fill("Lea moves on")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Hand over").click()
+    expect(page.locator(".messages")).to_contain_text("1 holding(s) moved with the role")
+    assert Document.objects.get(pk=runbook.pk).owner == org.ian
+    hr.close()
+
+
+def test_admin_transfer_page_is_accessible(browser, live_server, org, orphaned):
+    gina, _ = orphaned
+    org.hr.is_staff = True
+    org.hr.save()
+    hr = Session(browser, live_server.url, "hr")
+    page = hr.go(f"/admin/departments/person/{gina.pk}/transfer/", shot="admin-transfer")
+    assert page.title().startswith("Transfer what Gina Gone holds")
+    hr.close()
