@@ -94,6 +94,8 @@ def _moves(*, person: Person, held: list[Holding], to, items) -> list[Move]:
 def _hand_over(move: Move, *, actor, reason: str, override_reason: str, person: Person):
     """The role moves by a hand-over and follows its rules; its refusal is one of `to`."""
     assignment = TechLeadAssignment.objects.select_related("department").get(pk=move.holding.id)
+    if assignment.ended_at is not None or assignment.person_id != person.pk:
+        raise Conflict(f"{move.holding.label} changed meanwhile; nothing was moved.")
     # An integration (the HRIS sync) may not hand over the role itself: the product does,
     # on its request, and the audit entry's reason says so.
     hand_over_actor = actor if user_is_hr(actor) else SYSTEM

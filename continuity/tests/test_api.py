@@ -261,3 +261,33 @@ def test_handover_with_transfer_moves_the_lead_holdings_in_the_department(
     else:
         assert "transferred" not in body
         assert len(person_holdings(org.lea)) == 7
+
+
+def test_holdings_take_no_query_parameter(api, org):
+    response = api("hr").get(f"/api/v1/people/{org.lea.pk}/holdings/?type=document")
+    assert response.status_code == 400
+    assert "type" in response.json()
+
+
+def test_transfer_with_a_bad_item_type_is_a_400(api, org, holdings):
+    response = api("hr").post(
+        f"/api/v1/people/{org.lea.pk}/transfer/",
+        {"to": org.ian.pk, "reason": "r", "items": [{"type": "car", "id": 1}]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "items" in response.json()
+
+
+def test_transfer_of_an_item_the_person_does_not_hold_is_a_400(api, org, holdings):
+    response = api("hr").post(
+        f"/api/v1/people/{org.ian.pk}/transfer/",
+        {
+            "to": org.dana.pk,
+            "reason": "r",
+            "items": [{"type": "document", "id": holdings.document.pk}],
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "does not hold" in response.json()["items"][0]
