@@ -190,7 +190,7 @@ def test_bulk_events_are_inserted_in_batches_and_swept(db, receiver):
     items = ({"document": {"id": n}} for n in range(1200))
     with CaptureQueriesContext(connection) as queries:
         assert events_publish(DOCUMENT_STALE, items) == 2400
-    # The webhooks, multi-row INSERTs (3 of 800 rows on PostgreSQL; SQLite splits them at
+    # The webhooks, multi-row INSERTs (3 of 1000 rows on PostgreSQL; SQLite splits them at
     # its limit of bound parameters), the outbox row: never a query per delivery.
     assert len(queries) <= 2 + 2400 // 50
     assert WebhookDelivery.objects.count() == 2400
