@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import time_machine
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
@@ -525,6 +526,7 @@ class DemoBuilder:
     def leads(self, plans: list[LeadPlan]) -> str:
         for plan in plans:
             self.lead_history(plan)
+        self.succession_readiness({plan.department.slug: plan for plan in plans})
         active = TechLeadAssignment.objects.filter(ended_at=None)
         return (
             f"{active.count()} active ({active.exclude(override_reason='').count()} by "
@@ -573,6 +575,47 @@ class DemoBuilder:
                     actor=self.hr,
                     readiness=readiness,
                     notes="Runs the weekly tech session" if index == 0 else "Shadowing on-call",
+                )
+
+    def succession_readiness(self, plans: dict[str, LeadPlan]) -> None:
+        """Payments' ready successor is its emergency successor; Platform has a candidate
+        whose confirmation expired (confirmed once, long ago: not ready until confirmed
+        again); Web has a junior nominated anyway (allowed, and flagged ineligible)."""
+        payments = plans["payments"]
+        if payments.candidates:
+            with self.at(self.day(NOMINATED - 5)):
+                successor_nominate(
+                    department=payments.department,
+                    person=payments.candidates[0],
+                    actor=self.hr,
+                    readiness=Readiness.READY_NOW,
+                    notes="Runs the weekly tech session",
+                    emergency=True,
+                )
+        platform = plans["platform"]
+        taken = {platform.lead.pk, *(p.pk for p in platform.candidates)}
+        spare = [p for p in self.active_ics(platform.department, min_level=3) if p.pk not in taken]
+        if spare:
+            with self.at(self.day(settings.SUCCESSION_CONFIRMATION_DAYS + 45)):
+                successor_nominate(
+                    department=platform.department,
+                    person=spare[0],
+                    actor=self.hr,
+                    readiness=Readiness.READY_NOW,
+                    rank=3,
+                    notes="Confirmed once, last year; to be confirmed again",
+                )
+        web = plans["web"]
+        juniors = [p for p in self.active_ics(web.department, max_level=2) if p != web.lead]
+        if juniors:
+            with self.at(self.day(NOMINATED - 20)):
+                successor_nominate(
+                    department=web.department,
+                    person=juniors[0],
+                    actor=self.hr,
+                    readiness=Readiness.READY_SOON,
+                    rank=3,
+                    notes="Keen; below Level 3, so nominated with a flag",
                 )
 
     # 5. The role's work ----------------------------------------------------------------
