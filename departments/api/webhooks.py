@@ -92,6 +92,17 @@ WEBHOOK_EXAMPLES = [
         status_codes=["201"],
     ),
     OpenApiExample(
+        "A webhook (the secret is never shown again)",
+        value={
+            "id": 3,
+            "url": "https://hooks.example.com/techleads",
+            "events": ["techlead.assigned", "techlead.handed_over"],
+            "is_active": True,
+        },
+        response_only=True,
+        status_codes=["200"],
+    ),
+    OpenApiExample(
         "A private address (400)",
         value={
             "url": [
