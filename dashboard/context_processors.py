@@ -1,9 +1,15 @@
 """What every page's template may ask about its viewer."""
 
+from django.db.models import Q
 from django.utils.functional import SimpleLazyObject
 
-from departments.selectors import user_is_hr
-from techleads.selectors import departments_visible_to, succession_visible_to
+from departments.models import Department
+from departments.selectors import user_is_hr, user_person
+from techleads.selectors import (
+    active_assignments,
+    departments_visible_to,
+    succession_visible_to,
+)
 
 
 class EveryDepartment:
@@ -11,6 +17,37 @@ class EveryDepartment:
 
     def __contains__(self, pk) -> bool:
         return True
+
+
+class VisiblePeople:
+    """`person in visible_people`: whether the person's page opens for the viewer, the
+    API's people scope (techleads.selectors.people_visible_to) without a query per person.
+
+    HR: everyone. Others: themselves, and the people of the departments they manage or
+    lead now (read in one query at the first person asked about; none for HR).
+    """
+
+    def __init__(self, user):
+        self.user = user
+        self._scope = None
+
+    def _read(self):
+        if user_is_hr(self.user):
+            return None, EveryDepartment()
+        me = user_person(self.user)
+        if me is None:
+            return None, frozenset()
+        led = active_assignments().filter(person=me).values("department")
+        run = Department.objects.filter(Q(manager=me) | Q(pk__in=led))
+        return me.pk, frozenset(run.values_list("pk", flat=True))
+
+    def __contains__(self, person) -> bool:
+        if person is None:
+            return False
+        if self._scope is None:
+            self._scope = self._read()
+        me, departments = self._scope
+        return person.pk == me or person.department_id in departments
 
 
 def visible_departments(request) -> dict:
@@ -39,4 +76,6 @@ def visible_departments(request) -> dict:
         "viewer_plans_succession": SimpleLazyObject(
             lambda: succession_visible_to(request.user) is not None
         ),
+        # `visible_people`: whose name links to their person page ({% person_link %}).
+        "visible_people": VisiblePeople(request.user),
     }

@@ -3,9 +3,12 @@ from django.db.models import Case, When
 
 from departments.models import Department, Person, Track
 from sops.constants import DocumentKind, DocumentStatus, ReviewOutcome
+from techleads import forms as techleads_forms
 from techleads.constants import Readiness, SessionStatus, Severity, TaskStatus, VerdictChoice
 from techleads.models import ImprovementProject
 from techleads.selectors import active_assignments, people_with_eligibility
+
+from .widgets import PeoplePicker, PersonPicker
 
 
 class CandidateField(forms.ModelChoiceField):
@@ -54,6 +57,53 @@ class NominateForm(forms.Form):
             .annotate(elsewhere=Case(When(department=department, then=0), default=1))
             .order_by("elsewhere", "full_name", "id")
         )
+
+
+class LeadForm(techleads_forms.LeadForm):
+    """Assign or hand over, as the dashboard shows it: the person picker, the people who can
+    be assigned first, then those in transition, then the ineligible (HR may override)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["person"]
+        field.widget = PersonPicker()
+        rank = Case(
+            When(eligibility_verdict=VerdictChoice.ELIGIBLE, then=0),
+            When(eligibility_verdict=VerdictChoice.TRANSITION, then=1),
+            default=2,
+        )
+        field.queryset = field.queryset.order_by(rank, "full_name", "id")  # sets the choices
+
+    def add_error(self, field, error):
+        """A refusal of someone the rules do not allow (the service's NotEligible, on
+        `person`) also says the way forward: an override reason lets HR go ahead, and the
+        override field is focused to write it."""
+        data = getattr(self, "cleaned_data", {})
+        person = data.get("person")  # read first: an error on a field drops its value
+        super().add_error(field, error)
+        verdict = getattr(person, "eligibility_verdict", VerdictChoice.ELIGIBLE)
+        if field != "person" or verdict == VerdictChoice.ELIGIBLE:
+            return
+        if data.get("override_reason", "").strip():
+            return
+        super().add_error(
+            "override_reason",
+            f"To assign {person.full_name} anyway, say here why the rules should not apply "
+            "and submit again: HR may override the verdict, and the reason is recorded.",
+        )
+        self.fields["override_reason"].widget.attrs["autofocus"] = True
+
+
+class EndForm(techleads_forms.EndForm):
+    """End the current assignment: a destructive step, so it asks to be confirmed."""
+
+    confirm = forms.BooleanField(
+        label="Yes, end the current Tech Lead's assignment now (it stays in the history)",
+        error_messages={
+            "required": "Tick the box to confirm. Nothing was ended; to pass the role on "
+            "instead, use Hand over."
+        },
+    )
 
 
 class ReviewForm(forms.Form):
@@ -114,11 +164,15 @@ class DateInput(forms.DateInput):
 
 
 class PersonField(forms.ModelChoiceField):
+    widget = PersonPicker
+
     def label_from_instance(self, person):
         return person.full_name
 
 
 class PeopleField(forms.ModelMultipleChoiceField):
+    widget = PeoplePicker
+
     def label_from_instance(self, person):
         return person.full_name
 

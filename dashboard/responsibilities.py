@@ -428,11 +428,12 @@ def processes(request):
     coverage: dict[int, list] = {}
     for row in process_coverage(shown):
         coverage.setdefault(row.document_id, []).append(row)
-    waiting: dict[int, list[str]] = {}  # who has not acknowledged: one query for the page
-    # Named only among the people the viewer may see (an employee: themselves).
+    waiting: dict[int, list[tuple[int, str]]] = {}  # who has not acknowledged: one query
+    # Named only among the people the viewer may see (an employee: themselves), so each
+    # name links to its person page.
     waiting_in_scope = process_unacknowledged(shown, people=people_visible_to(request.user))
-    for document_id, _pk, name in waiting_in_scope if page.object_list else ():
-        waiting.setdefault(document_id, []).append(name)
+    for document_id, pk, name in waiting_in_scope if page.object_list else ():
+        waiting.setdefault(document_id, []).append((pk, name))
     context = {
         "form": filterset.form,
         "page": page,

@@ -210,6 +210,7 @@ def _end_current(request, department, data):
             f"{department} has no active Tech Lead. Nothing was ended; to give it one, "
             "use Assign a Tech Lead above."
         )
+    data.pop("confirm")  # the form's, not the service's
     return assignment_end(assignment=current, ended_by=request.user, **data)
 
 

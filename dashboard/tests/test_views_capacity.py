@@ -22,7 +22,7 @@ PEAK = '<td data-label="Peak allocated">{}%</td>'  # a person's peak, labelled f
 
 def row_of(page: str, name: str) -> str:
     """A person's row of the capacity table."""
-    return page.split(f'<th scope="row">{name}</th>', 1)[1].split("</tr>", 1)[0]
+    return page.split(f">{name}</a></th>", 1)[1].split("</tr>", 1)[0]
 
 
 def delete_url(allocation) -> str:
@@ -94,8 +94,8 @@ def test_the_page_shows_the_people_in_the_viewer_s_scope(client, org, allocation
     ):
         client.force_login(user)
         table = body(client.get(LIST)).split("<tbody>", 1)[1].split("</tbody>", 1)[0]
-        assert all(f">{name}</th>" in table for name in shown), user
-        assert not any(f">{name}</th>" in table for name in hidden), user
+        assert all(f">{name}</a></th>" in table for name in shown), user
+        assert not any(f">{name}</" in table for name in hidden), user
     client.force_login(org.nobody)
     assert "Nobody matches." in body(client.get(LIST))
 
@@ -168,7 +168,7 @@ def test_an_allocation_over_100_percent_is_flagged_and_removing_it_clears_the_fl
     assert PEAK.format(120) in ian and "Over-allocated" in ian
     assert "Over-allocated" not in row_of(page, "Jo Junior")
     # Over-allocated people come first.
-    assert page.index(">Ian Engineer</th>") < page.index(">Jo Junior</th>")
+    assert page.index(">Ian Engineer</a></th>") < page.index(">Jo Junior</a></th>")
 
     extra = Allocation.objects.get(duty="Release captain")
     response = client.post(delete_url(extra), {"confirm": "yes"})
@@ -259,7 +259,7 @@ def test_the_period_filter_shows_the_allocations_overlapping_it(client, org, all
 def test_the_department_filter(client, org, allocations):
     client.force_login(org.hr)
     page = body(client.get(LIST, {"department": org.data.pk}))
-    assert ">Dana Data</th>" in page and ">Ian Engineer</th>" not in page
+    assert ">Dana Data</a></th>" in page and ">Ian Engineer</a></th>" not in page
 
 
 def test_a_period_ending_before_it_starts_is_a_field_error(client, org, allocations):
@@ -284,7 +284,7 @@ def test_a_malformed_filter_is_a_field_error_not_a_500(client, org, allocations,
     response = client.get(LIST, query)
     assert response.status_code == 200
     page = body(response)
-    assert error in page and ">Ian Engineer</th>" in page and ">Dana Data</th>" in page
+    assert error in page and ">Ian Engineer</a></th>" in page and ">Dana Data</a></th>" in page
 
 
 # Where the list is reached from --------------------------------------------------------
@@ -302,14 +302,15 @@ def test_the_department_page_links_this_month_s_capacity(client, org, allocation
 # Cost ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("who", "queries"), [("hr", 11), ("lea", 15)])
+@pytest.mark.parametrize(("who", "queries"), [("hr", 11), ("lea", 16)])
 def test_the_page_runs_the_same_queries_at_any_size(
     client, org, allocations, today, grow, django_assert_num_queries, who, queries
 ):
     """session, user, HR group check, (Lea: her person, and the departments she sees and
     leads), the filter's departments, count, whether the viewer leads any department, the
     page's people with department and capacity, their allocations in the period with the
-    project, then the allocation form's choices: people, projects; (Lea: the departments
+    project, (Lea: the departments whose people she sees, to link names to person pages),
+    then the allocation form's choices: people, projects; (Lea: the departments
     whose page opens for her, read once to link their names)."""
     client.force_login(org.hr if who == "hr" else org.lea.user)
     with django_assert_num_queries(queries):

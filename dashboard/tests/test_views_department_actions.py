@@ -59,12 +59,16 @@ def test_hand_over_then_end(hr_client, org):
     assert current_assignment(department=org.platform).person == org.ian
     org.lead.refresh_from_db()
     assert org.lead.ended_at is not None
-    hr_client.post(reverse("dashboard:end", args=[org.platform.pk]), {"reason": "Reorg"})
+    hr_client.post(
+        reverse("dashboard:end", args=[org.platform.pk]), {"reason": "Reorg", "confirm": "on"}
+    )
     assert current_assignment(department=org.platform) is None
 
 
 def test_ending_without_a_lead_is_a_form_error(hr_client, org):
-    response = hr_client.post(reverse("dashboard:end", args=[org.data.pk]), {"reason": "x"})
+    response = hr_client.post(
+        reverse("dashboard:end", args=[org.data.pk]), {"reason": "x", "confirm": "on"}
+    )
     assert "Data has no active Tech Lead." in response.content.decode()
 
 

@@ -21,7 +21,7 @@ def test_the_list_searches_and_filters_by_tech_lead(client, org):
 def test_the_page_shows_lead_people_with_verdicts_and_hr_actions(client, org):
     client.force_login(org.hr)
     page = client.get(reverse("dashboard:department", args=[org.platform.pk])).content.decode()
-    assert "<strong>Lea Lead</strong> since" in page
+    assert ">Lea Lead</a></strong> since" in page
     assert "Jo Junior" in page and "below Level 3 cannot be Tech Leads yet" in page
     # The hand-over form lists the candidates with their verdicts.
     assert "Ian Engineer (Individual Contributor L3 S1) · eligible" in page
