@@ -30,9 +30,10 @@ def remove_schedule(apps, schema_editor):
 def grant(apps, schema_editor):
     # Permissions are normally created after migrate; make sure these exist now.
     app_config = apps.get_app_config("integrations")
+    models_module = app_config.models_module  # None in a migration's historical apps
     app_config.models_module = True
     create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
+    app_config.models_module = models_module
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")
     hr, _ = group_model.objects.get_or_create(name="HR")
