@@ -30,7 +30,7 @@ def remove_schedule(apps, schema_editor):
 def grant(apps, schema_editor):
     # Permissions are normally created after migrate; make sure these exist now.
     app_config = apps.get_app_config("integrations")
-    models_module = app_config.models_module  # None in a migration's historical apps
+    models_module = getattr(app_config, "models_module", None)  # unset in a migration
     app_config.models_module = True
     create_permissions(app_config, apps=apps, verbosity=0)
     app_config.models_module = models_module
