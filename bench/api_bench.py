@@ -2,13 +2,13 @@
 
 Serves the app with gunicorn (one sync worker, production settings) on loopback, on
 PostgreSQL, and reports p50/p95 per endpoint and the ratio to the bare view, measured
-in the same run. Usage: .venv/bin/python -m bench.api_bench [--requests 300]
+in the same run, the two requested in turns.
+Usage: .venv/bin/python -m bench.api_bench [--requests 300]
 """
 
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -16,6 +16,7 @@ import urllib.request
 from pathlib import Path
 
 from bench.database import recreate
+from bench.stats import percentile
 
 ROOT = Path(__file__).resolve().parents[1]
 PG = os.environ.get("BENCH_PG_BASE", "postgres://postgres@127.0.0.1:5432")
@@ -84,16 +85,24 @@ def prepare() -> str:
     )
 
 
-def timed(url: str, token: str | None, n: int) -> list[float]:
+def once(url: str, token: str | None) -> tuple[float, bytes]:
     headers = {"Authorization": f"Token {token}"} if token else {}
-    samples = []
+    request = urllib.request.Request(f"http://127.0.0.1:{PORT}{url}", headers=headers)
+    start = time.perf_counter()
+    with urllib.request.urlopen(request) as response:  # noqa: S310 (loopback only)
+        body = response.read()
+    return time.perf_counter() - start, body
+
+
+def timed(pairs: list[tuple[str, str | None]], n: int) -> list[list[float]]:
+    """n samples of each (url, token), taken in turns, so a busy moment of the machine
+    slows both sides of a ratio alike."""
+    samples = [[] for _ in pairs]
     for _ in range(n):
-        request = urllib.request.Request(f"http://127.0.0.1:{PORT}{url}", headers=headers)
-        start = time.perf_counter()
-        with urllib.request.urlopen(request) as response:  # noqa: S310 (loopback only)
-            body = response.read()
-        samples.append(time.perf_counter() - start)
-    assert len(json.loads(body)["results"]) == 100, url
+        for (url, token), times in zip(pairs, samples, strict=True):
+            times.append(once(url, token)[0])
+    for url, token in pairs:
+        assert len(json.loads(once(url, token)[1])["results"]) == 100, url
     return samples
 
 
@@ -120,12 +129,10 @@ def main() -> None:
         time.sleep(2)
         print(f"{'endpoint':<14}{'bare p50':>10}{'api p50':>10}{'api p95':>10}{'ratio':>8}")
         for name, url in PAIRS:
-            timed(f"/bare/{name}/", None, 20)  # warm up both
-            timed(url, token, 20)
-            bare = timed(f"/bare/{name}/", None, n)
-            api = timed(url, token, n)
-            b50, a50 = statistics.median(bare), statistics.median(api)
-            a95 = statistics.quantiles(api, n=20)[18]
+            pair = [(f"/bare/{name}/", None), (url, token)]
+            timed(pair, 20)  # warm up both
+            bare, api = timed(pair, n)
+            b50, a50, a95 = percentile(bare, 50), percentile(api, 50), percentile(api, 95)
             print(
                 f"{name:<14}{b50 * 1000:>9.2f}ms{a50 * 1000:>8.2f}ms{a95 * 1000:>8.2f}ms"
                 f"{a50 / b50:>7.1f}x"

@@ -3,7 +3,7 @@
 from django.db.models import ForeignKey
 from rest_framework import serializers
 from rest_framework.fields import SkipField
-from rest_framework.relations import PKOnlyObject, PrimaryKeyRelatedField
+from rest_framework.relations import ManyRelatedField, PKOnlyObject, PrimaryKeyRelatedField
 
 from departments.api.fields import DepartmentRefField
 from departments.constants import PERSON_FIELDS
@@ -12,15 +12,27 @@ from departments.models import LADDER_VALIDATORS, Person, Track
 MAX_LADDER = LADDER_VALIDATORS[1].limit_value
 
 
+def renders_pk(field) -> bool:
+    """A related field rendered as the related row's pk, read without loading the row."""
+    return (
+        isinstance(field, PrimaryKeyRelatedField)
+        and field.pk_field is None
+        and field.use_pk_only_optimization()
+        and type(field).to_representation is PrimaryKeyRelatedField.to_representation
+    )
+
+
 class LeanRepresentation:
     """A ModelSerializer that renders rows as DRF does, with less work per field and row.
 
     DRF reads every field of every row through Field.get_attribute (a walk over the
     source's parts, a callable check, exceptions mapped to SkipField): most of a list's
     time once the rows are fetched. Here a field whose source is a column of the model is
-    read with getattr, and a related id rendered as a pk (PrimaryKeyRelatedField) is read
-    from the foreign key's column, without a PKOnlyObject; any other field goes DRF's way.
-    The plan is made once per serializer, so once per response for a list."""
+    read with getattr; a related id rendered as a pk (PrimaryKeyRelatedField) is read from
+    the foreign key's column, without a PKOnlyObject; related ids of a many-to-many the
+    queryset prefetched are read from the prefetched rows, without a manager and a
+    queryset per row. Any other field goes DRF's way. The plan is made once per
+    serializer, so once per response for a list."""
 
     def to_representation(self, instance):
         if not isinstance(instance, self.Meta.model):  # validated data, before a save
@@ -29,43 +41,44 @@ class LeanRepresentation:
         if plan is None:
             plan = self._lean_plan = self._lean_fields()
         ret = {}
-        for name, attname, field in plan:
-            if attname is None:  # DRF's way (Serializer.to_representation)
+        prefetched = getattr(instance, "_prefetched_objects_cache", {})
+        for how, name, attname, field in plan:
+            if how == "column":
+                value = getattr(instance, attname)
+                ret[name] = None if value is None else field.to_representation(value)
+            elif how == "pk":
+                ret[name] = getattr(instance, attname)
+            elif how == "pks" and attname in prefetched:
+                ret[name] = [row.pk for row in prefetched[attname]]
+            else:  # DRF's way (Serializer.to_representation)
                 try:
                     attribute = field.get_attribute(instance)
                 except SkipField:
                     continue
                 empty = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
                 ret[name] = None if empty is None else field.to_representation(attribute)
-            elif field is None:  # a related id
-                ret[name] = getattr(instance, attname)
-            else:
-                value = getattr(instance, attname)
-                ret[name] = None if value is None else field.to_representation(value)
         return ret
 
     def _lean_fields(self) -> list[tuple]:
-        """(name, attribute to read or None, field or None) per readable field."""
-        columns = {f.name: f for f in self.Meta.model._meta.concrete_fields}
+        """(how, name, attribute, field) per readable field; how: "column", "pk", "pks"
+        (attribute: the prefetch's name) or "drf"."""
+        meta = self.Meta.model._meta
+        columns = {f.name: f for f in meta.concrete_fields}
+        many = {f.name for f in meta.many_to_many}
         plan = []
         for field in self._readable_fields:
-            column = columns.get(field.source) if len(field.source_attrs) == 1 else None
-            if column is None or getattr(field, "many", False):
-                plan.append((field.field_name, None, field))
+            source = field.source if len(field.source_attrs) == 1 else None
+            column = columns.get(source)
+            if isinstance(field, ManyRelatedField):
+                pks = source in many and renders_pk(field.child_relation)
+                plan.append(("pks" if pks else "drf", field.field_name, source, field))
+            elif column is None or getattr(field, "many", False):
+                plan.append(("drf", field.field_name, None, field))
             elif isinstance(column, ForeignKey):
-                pk_only = (
-                    isinstance(field, PrimaryKeyRelatedField)
-                    and field.pk_field is None
-                    and field.use_pk_only_optimization()
-                    and type(field).to_representation is PrimaryKeyRelatedField.to_representation
-                )
-                plan.append(
-                    (field.field_name, column.attname, None)
-                    if pk_only
-                    else (field.field_name, None, field)
-                )
+                pk = renders_pk(field)
+                plan.append(("pk" if pk else "drf", field.field_name, column.attname, field))
             else:
-                plan.append((field.field_name, column.attname, field))
+                plan.append(("column", field.field_name, column.attname, field))
         return plan
 
 
