@@ -440,16 +440,18 @@ def grow(*, departments: int, people: int, documents: int, out=say) -> None:
 
 
 def derived(out=say) -> None:
-    """Rebuild what is derived from the rows (the document summary, when the project has
-    its check), then fresh planner statistics, as autovacuum would after a bulk load."""
+    """Rebuild what is derived from the rows (the document summary and the stored health
+    scores, where the project has their commands), then fresh planner statistics, as
+    autovacuum would after a bulk load."""
     from django.core.management import call_command, get_commands
 
-    started = time.monotonic()
-    if "check_summary" in get_commands():
-        call_command("check_summary", "--fix", stdout=open(os.devnull, "w"))  # noqa: SIM115
-        out(f"  … summary rebuilt ({time.monotonic() - started:.1f}s)")
-    else:
-        out("  … no check_summary command: nothing derived to rebuild")
+    commands = get_commands()
+    # The document summary, then the stored health scores that read it.
+    for command, args in (("check_summary", ["--fix"]), ("refresh_health_scores", [])):
+        started = time.monotonic()
+        if command in commands:
+            call_command(command, *args, stdout=open(os.devnull, "w"))  # noqa: SIM115
+            out(f"  … {command} {' '.join(args)} ({time.monotonic() - started:.1f}s)")
     started = time.monotonic()
     execute("ANALYZE")
     out(f"  … ANALYZE ({time.monotonic() - started:.1f}s)")

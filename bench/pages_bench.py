@@ -28,25 +28,31 @@ DB = "techleads_bench_pages"
 # The demo's departments the department pages are measured on (it has people, documents,
 # a Tech Lead; its documents grow with the organisation's).
 DEPARTMENT = "platform"
-PAGES = [
-    ("overview", "/"),
-    ("departments list", "/departments/"),
-    ("department page", "/departments/{department}/"),
-    ("department trends", "/departments/{department}/trends/"),
-    ("documents list", "/documents/"),
-    ("eligibility", "/eligibility/"),
-    ("processes", "/processes/"),
-    ("capacity", "/capacity/"),
-    ("sessions", "/sessions/"),
-    ("improvement", "/improvement/"),
-    ("incidents", "/incidents/"),
-    ("inbox", "/inbox/"),
-    ("role changes", "/role-changes/"),
-    ("audit", "/audit/"),
-    ("trends", "/trends/"),
-    ("health (API list)", "/api/v1/departments/health/"),
-    ("health (API detail)", "/api/v1/departments/{department}/health/"),
-]
+# label: URL name and the argument it takes ("department": Platform; "person": its lead).
+PAGES = {
+    "overview": ("dashboard:overview", None),
+    "departments list": ("dashboard:departments", None),
+    "department page": ("dashboard:department", "department"),
+    "department trends": ("dashboard:department_trends", "department"),
+    "person page": ("dashboard:person", "person"),
+    "succession": ("dashboard:succession", None),
+    "succession risks": ("dashboard:succession_risks", None),
+    "documents list": ("dashboard:documents", None),
+    "eligibility": ("dashboard:explorer", None),
+    "rules": ("dashboard:rules", None),
+    "processes": ("dashboard:processes", None),
+    "capacity": ("dashboard:capacity", None),
+    "sessions": ("dashboard:sessions", None),
+    "improvement": ("dashboard:improvement", None),
+    "incidents": ("dashboard:incidents", None),
+    "orphans": ("dashboard:orphans", None),
+    "inbox": ("dashboard:inbox", None),
+    "role changes": ("dashboard:role_changes", None),
+    "audit": ("dashboard:audit", None),
+    "trends": ("dashboard:trends", None),
+    "health (API list)": ("department-health-list", None),
+    "health (API detail)": ("department-health", "department"),
+}
 
 
 def production() -> None:
@@ -68,21 +74,22 @@ class Pages:
     def __init__(self):
         from django.contrib.auth import get_user_model
         from django.test import Client
-        from django.urls import Resolver404, resolve
+        from django.urls import NoReverseMatch, reverse
 
         from departments.models import Department
+        from techleads.models import TechLeadAssignment
 
         self.client = Client()
         self.client.force_login(get_user_model().objects.get(username="hr"))
-        department = Department.objects.get(slug=DEPARTMENT).pk
+        department = Department.objects.get(slug=DEPARTMENT)
+        lead = TechLeadAssignment.objects.get(department=department, ended_at=None)
+        argument = {"department": department.pk, "person": lead.person_id}
         self.urls = {}
-        for name, url in PAGES:
-            url = url.format(department=department)
+        for label, (name, takes) in PAGES.items():
             try:
-                resolve(url)
-            except Resolver404:
+                self.urls[label] = reverse(name, args=[argument[takes]] if takes else [])
+            except NoReverseMatch:  # a page this version does not have
                 continue
-            self.urls[name] = url
 
     def p50(self, name: str, n: int) -> float:
         url = self.urls[name]
@@ -116,6 +123,9 @@ def main() -> None:
     production()
     large_org.say(f"A. {few_depts} departments, {few_docs:,} documents")
     large_org.create(args.database)
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)  # the pages' manifest
     per_department = args.people // many_depts
     large_org.grow(departments=few_depts, people=few_depts * per_department, documents=few_docs)
     pages = Pages()
