@@ -11,7 +11,12 @@ from rest_framework.response import Response
 from departments.api.viewsets import GenericViewSet
 from techleads.selectors import departments_visible_to
 
-from .health import component_links, department_health, departments_with_health_inputs
+from .health import (
+    acknowledgements_add,
+    component_links,
+    department_health,
+    departments_with_health_inputs,
+)
 
 
 class ComponentSerializer(serializers.Serializer):
@@ -65,10 +70,11 @@ class HealthViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericVie
 
     @extend_schema(responses={200: HealthSerializer(many=True)})
     def list(self, request):
-        page = self.paginate_queryset(self.get_queryset())
+        page = acknowledgements_add(self.paginate_queryset(self.get_queryset()))
         return self.get_paginated_response(
             HealthSerializer([health_payload(d) for d in page], many=True).data
         )
 
     def retrieve(self, request, pk=None):
-        return Response(HealthSerializer(health_payload(self.get_object())).data)
+        (department,) = acknowledgements_add([self.get_object()])
+        return Response(HealthSerializer(health_payload(department)).data)

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,7 @@ from django.utils import timezone
 from departments.models import Department, Person
 from departments.selectors import count_subquery
 from sops.constants import DocumentKind
-from sops.models import DepartmentSummary, Document, ProcessAcknowledgement
+from sops.models import DepartmentSummary, Document
 from techleads.constants import OPEN_TASK_STATUSES, Readiness, SessionStatus
 from techleads.models import ImprovementTask, TechSession
 from techleads.selectors import (
@@ -94,15 +94,6 @@ def departments_with_health_inputs(
         },
         h_processes=_count(processes, "involved_departments"),
         h_active_people=_count(Person.objects.filter(is_active=True), "department"),
-        h_acknowledged=_count(
-            ProcessAcknowledgement.objects.filter(
-                person__is_active=True,
-                version=F("document__version"),
-                document__in=processes,
-                document__involved_departments=F("person__department"),
-            ),
-            "person__department",
-        ),
         h_open_tasks=_count(open_tasks, "project__department"),
         h_overdue_tasks=_count(
             ImprovementTask.objects.filter(overdue_q(today=timezone.localdate(now))),
@@ -117,6 +108,33 @@ def departments_with_health_inputs(
             "department",
         ),
     )
+
+
+def acknowledgements_add(departments):
+    """Set `h_acknowledged` on each department (annotated by departments_with_health_inputs):
+    how many acknowledgements of the current version of its live processes its active
+    people gave. One grouped query for the whole list, joining the acknowledgements once:
+    as a correlated subquery per department, PostgreSQL scans every acknowledgement
+    again for each department (0.5 s a page of 25 at 20,000 acknowledgements)."""
+    departments = list(departments)
+    through = Document.involved_departments.through
+    counted = dict(
+        through.objects.filter(
+            department__in=[d.pk for d in departments],
+            document__kind=DocumentKind.CROSS_DEPARTMENT_PROCESS,
+            document__archived_at__isnull=True,
+            document__acknowledgements__version=F("document__version"),
+            document__acknowledgements__person__is_active=True,
+            document__acknowledgements__person__department=F("department"),
+        )
+        .values("department")
+        .annotate(n=Count("pk"))
+        .values_list("department", "n")
+        .order_by()
+    )
+    for department in departments:
+        department.h_acknowledged = counted.get(department.pk, 0)
+    return departments
 
 
 @dataclass(frozen=True)
@@ -135,7 +153,8 @@ class DepartmentHealth:
 
 
 def department_health(department: Department) -> HealthScore:
-    """The score of a department annotated by departments_with_health_inputs."""
+    """The score of a department annotated by departments_with_health_inputs, its
+    acknowledgements added by acknowledgements_add."""
     d = department
     values = {
         "tech_lead": lead_coverage(has_lead=bool(d.h_has_lead), verdict=d.h_lead_verdict),
@@ -216,7 +235,7 @@ def lowest_health(departments: QuerySet[Department], *, limit: int) -> list:
 def health_for(queryset: QuerySet[Department] | None = None) -> list[DepartmentHealth]:
     return [
         DepartmentHealth(department=d, health=department_health(d))
-        for d in departments_with_health_inputs(queryset)
+        for d in acknowledgements_add(departments_with_health_inputs(queryset))
     ]
 
 

@@ -19,10 +19,14 @@ DEPARTMENT_FILTERS = ("department", "involved_department")
 DEPARTMENT_CHOICES = 200
 
 
-def page_of(request, queryset, *, param: str = "page", size: int = PAGE_SIZE):
+def page_of(request, queryset, *, param: str = "page", size: int = PAGE_SIZE, count=None):
     """The page of `queryset` the `param` query parameter names (a page with two lists
-    gives each its own parameter); a bad number is the first or the last page."""
-    page = Paginator(queryset, size).get_page(request.GET.get(param))
+    gives each its own parameter); a bad number is the first or the last page. `count`,
+    when known without a COUNT query (from a summary), saves that query."""
+    paginator = Paginator(queryset, size)
+    if count is not None:
+        paginator.count = count  # the cached property, given
+    page = paginator.get_page(request.GET.get(param))
     page.param = param
     return page
 

@@ -44,9 +44,20 @@ from techleads.services import (
 
 from . import forms
 from .forms import EndForm, LeadForm
-from .health import DepartmentHealth, department_health, departments_with_health_inputs
+from .health import (
+    DepartmentHealth,
+    acknowledgements_add,
+    department_health,
+    departments_with_health_inputs,
+)
 from .lists import filter_list, form_action, page_of, sort_list
-from .selectors import DEPARTMENT_SORTS, department_rows, notifications_for, overview
+from .selectors import (
+    DEPARTMENT_SORTS,
+    department_rows,
+    documents_count,
+    notifications_for,
+    overview,
+)
 from .services import notifications_mark_read
 
 
@@ -141,6 +152,7 @@ def department_page(request, department, **bound_forms):
         )
         .get()
     )
+    acknowledgements_add([annotated])
     context = {
         "department": annotated,
         "lead": lead_of(department),
@@ -271,7 +283,11 @@ def document_list(request):
         fields=["search", "department", "status", "kind"],
         hidden=["owner"],
     )
-    page = page_of(request, filterset.qs.order_by("next_review_at", "title", "id"))
+    page = page_of(
+        request,
+        filterset.qs.order_by("next_review_at", "title", "id"),
+        count=documents_count(filterset),
+    )
     context = {"form": filterset.form, "page": page, "active": "documents"}
     return render(request, "dashboard/document_list.html", context)
 

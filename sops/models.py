@@ -102,6 +102,9 @@ class Document(models.Model):
             models.Index(fields=["status", "next_review_at"], name="document_status_due_idx"),
             # ?kind= lists.
             models.Index(fields=["kind", "status"], name="document_kind_status_idx"),
+            # Lists by due date (the documents page, the overview's upcoming reviews): an
+            # index walk in order that stops at the page, not a sort of every document.
+            models.Index(fields=["next_review_at"], name="document_due_idx"),
             # The staleness check: due or stale documents not yet reported at that status.
             models.Index(
                 fields=["status"],

@@ -13,7 +13,7 @@ from dashboard.health import (
     lowest_health,
     ranked_by_health,
 )
-from dashboard.lists import PAGE_SIZE
+from dashboard.lists import DEPARTMENT_CHOICES, PAGE_SIZE
 from dashboard.selectors import ATTENTION
 from departments.models import Department
 from departments.tests.factories import DepartmentFactory, PersonFactory
@@ -174,3 +174,59 @@ def test_department_pages_run_bounded_queries_at_two_sizes(
         assert Department.objects.count() > size
         with django_assert_max_num_queries(19):
             assert client.get(reverse(name) + "?sort=health").status_code == 200
+
+
+def test_department_filters_take_an_id_or_slug_beyond_the_offered_choices(client, org):
+    client.force_login(org.hr)
+    page = client.get(reverse("dashboard:documents")).content.decode()
+    assert '<select name="department"' in page
+    Department.objects.bulk_create(
+        Department(name=f"Bulk {n}", slug=f"bulk-{n}") for n in range(DEPARTMENT_CHOICES)
+    )
+    document_create(actor=org.hr, title="Data runbook", kind="sop", department=org.data)
+    page = client.get(reverse("dashboard:documents")).content.decode()
+    assert '<select name="department"' not in page and "Bulk 7" not in page
+    assert 'placeholder="id or slug"' in page
+    found = client.get(reverse("dashboard:documents") + "?department=data").content.decode()
+    assert "Data runbook" in found
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "?status=stale",
+        "?department=data",
+        "?kind=tool",
+        "?kind=tool&status=current&department=platform",
+        "?kind=cross_department_process",
+        "?kind=sop",  # one of a group: counted by the documents
+        "?search=Runbook",
+        "?status=bogus",
+    ],
+)
+def test_the_documents_list_counts_from_the_summary_what_it_can(client, org, query):
+    for kind, department, reviewed in (
+        ("sop", org.platform, None),
+        ("tool", org.platform, "now"),
+        ("tool", org.data, None),
+        ("best_practice", org.data, "now"),
+    ):
+        document_create(
+            actor=org.hr,
+            title=f"Runbook {kind}",
+            kind=kind,
+            department=department,
+            **({"last_reviewed_at": None} if reviewed is None else {}),
+        )
+    document_create(
+        actor=org.hr,
+        title="Hand-off",
+        kind="cross_department_process",
+        department=org.data,
+        involved_departments=[org.data],
+    )
+    client.force_login(org.hr)
+    response = client.get(reverse("dashboard:documents") + query)
+    page = response.context["page"]
+    assert page.paginator.count == len(page.object_list)  # all on one page: the truth

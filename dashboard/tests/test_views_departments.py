@@ -44,11 +44,12 @@ def test_an_employee_sees_no_department_page(client, org):
 
 def test_the_list_runs_the_same_queries_at_any_size(client, org, grow, django_assert_num_queries):
     """session, user, HR group check, count, the page's ids, the page's departments with
-    their lead, the leads' assignments, health inputs, document counts by status."""
+    their lead, the leads' assignments, health inputs and acknowledgements, document
+    counts by status."""
     client.force_login(org.hr)
     for size in (10, 20):
         grow(size)
-        with django_assert_num_queries(9):
+        with django_assert_num_queries(10):
             assert client.get(reverse("dashboard:departments")).status_code == 200
 
 
@@ -57,10 +58,11 @@ def test_the_page_runs_the_same_queries_at_any_size(client, org, grow, django_as
     its people with their verdicts, health inputs with the escalation point and open
     incidents, the person to call, the next tech session, its manager,
     the hand-over candidates, the nominate form's people, successor candidates, documents,
-    Tech Lead history; the counts of the people's and the documents' pages."""
+    Tech Lead history; the counts of the people's and the documents' pages; its
+    acknowledgements."""
     client.force_login(org.hr)
     url = reverse("dashboard:department", args=[org.platform.pk])
     for size in (10, 20):  # Platform: 15 people, then 35; 10 documents, then 30
         grow(size)
-        with django_assert_num_queries(18):
+        with django_assert_num_queries(19):
             assert client.get(url).status_code == 200
