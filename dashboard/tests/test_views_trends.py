@@ -16,19 +16,18 @@ pytestmark = pytest.mark.django_db
 
 
 def record_weeks(org, weeks: int) -> None:
-    """One snapshot a day for `weeks` weeks up to today; a stale document is added to Data
-    every week, so each week's figures differ."""
+    """A snapshot on the last day of each of `weeks` weeks up to today, a stale document
+    added to Data before each one, so each week's figures differ."""
     today = timezone.localdate()
-    for days_ago in range(7 * weeks - 1, -1, -1):
-        if days_ago % 7 == 0:
-            document_create(
-                actor=org.hr,
-                title=f"Runbook {days_ago}",
-                kind="sop",
-                department=org.data,
-                last_reviewed_at=None,
-            )
-        snapshot_record(day=today - timedelta(days=days_ago))
+    for week in range(weeks - 1, -1, -1):
+        document_create(
+            actor=org.hr,
+            title=f"Runbook {week}",
+            kind="sop",
+            department=org.data,
+            last_reviewed_at=None,
+        )
+        snapshot_record(day=today - timedelta(days=7 * week))
 
 
 def test_a_week_is_its_last_day_and_a_week_without_a_snapshot_is_a_gap(org):
