@@ -16,6 +16,8 @@ class CandidateField(forms.ModelChoiceField):
     sees who is eligible before nominating (an ineligible nomination is allowed, and flagged).
     The queryset is annotated by people_with_eligibility."""
 
+    widget = PersonPicker  # searchable among every department's people
+
     def label_from_instance(self, person):
         verdict = VerdictChoice(person.eligibility_verdict).label
         where = f", {person.department.name}" if person.department_id else ""

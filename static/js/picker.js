@@ -28,7 +28,7 @@
 
   function Picker(select) {
     serial += 1;
-    var id = select.id || "picker-" + serial;
+    var id = (select.id || "picker") + "-" + serial; // unique, even where two forms share a name
     var self = this;
     this.select = select;
     this.multiple = select.multiple;
@@ -96,6 +96,13 @@
     this.input.addEventListener("blur", function () {
       // A click on an option keeps the focus (mousedown is prevented), so blur is leaving.
       self.close();
+      if (self.multiple) {
+        self.input.value = ""; // the chips are untouched: a click on one may be under way
+        return;
+      }
+      if (self.input.value.trim() === "" && self.blank) {
+        self.blank.selected = true; // emptied: nobody (where the form allows it)
+      }
       self.render();
     });
     this.list.addEventListener("mousedown", function (event) { event.preventDefault(); });
@@ -233,7 +240,6 @@
 
   Picker.prototype.render = function () {
     if (!this.multiple) {
-      if (this.input.value.trim() === "" && this.blank) { this.blank.selected = true; }
       this.input.value = this.selectedText();
       return;
     }
