@@ -43,11 +43,15 @@ format: install
 	$(BIN)/ruff format .
 
 # The benchmarks (README, Benchmarks) need PostgreSQL at BENCH_PG_BASE and its psql client;
-# each creates and drops its own database. The default sizes take a few minutes; the
-# README's figures: make bench BENCH_REQUESTS=300 BENCH_DOCUMENTS="100000 1000000"
+# each creates and drops its own database (the load run reuses the page bench's large
+# organisation). The default sizes take about a quarter of an hour; the README's figures:
+# make bench BENCH_REQUESTS=300 BENCH_DOCUMENTS="100000 1000000"
 BENCH_PG_BASE ?= postgres://postgres@127.0.0.1:5432
 BENCH_REQUESTS ?= 100
 BENCH_DOCUMENTS ?= 100000
+BENCH_PAGE_REQUESTS ?= 15
+BENCH_LOAD_CLIENTS ?= 16
+BENCH_LOAD_SECONDS ?= 60
 
 bench: install
 	@command -v psql >/dev/null || { echo "make bench needs psql, the PostgreSQL client"; exit 1; }
@@ -56,3 +60,8 @@ bench: install
 	BENCH_PG_BASE=$(BENCH_PG_BASE) $(BIN)/python -m bench.api_bench --requests $(BENCH_REQUESTS)
 	BENCH_PG_BASE=$(BENCH_PG_BASE) $(BIN)/python -m bench.staleness_bench $(BENCH_DOCUMENTS)
 	BENCH_PG_BASE=$(BENCH_PG_BASE) $(BIN)/python -m bench.preview_bench
+	BENCH_PG_BASE=$(BENCH_PG_BASE) $(BIN)/python -m bench.pages_bench \
+		--requests $(BENCH_PAGE_REQUESTS) --database techleads_bench_pages
+	BENCH_PG_BASE=$(BENCH_PG_BASE) $(BIN)/python -m bench.load_run --reuse \
+		--database techleads_bench_pages \
+		--clients $(BENCH_LOAD_CLIENTS) --seconds $(BENCH_LOAD_SECONDS)
