@@ -215,7 +215,10 @@ def improvement(request, task_form=None):
         "form": filterset.form,
         "page": page,
         "rows": rows,
-        "projects": projects.order_by("department__name", "name"),
+        # A page of projects at a time: HR sees one or more per department.
+        "projects": page_of(
+            request, projects.order_by("department__name", "name", "pk"), param="projects_page"
+        ),
         "task_form": task_form or _task_form(request),
         "status_choices": forms.TaskStatusForm().fields["status"].choices,
         "active": "improvement",
