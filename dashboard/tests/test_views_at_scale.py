@@ -230,3 +230,13 @@ def test_the_documents_list_counts_from_the_summary_what_it_can(client, org, que
     response = client.get(reverse("dashboard:documents") + query)
     page = response.context["page"]
     assert page.paginator.count == len(page.object_list)  # all on one page: the truth
+
+
+def test_who_to_call_now_is_a_page_of_departments_at_a_time(client, org, many):
+    client.force_login(org.hr)
+    page = client.get(reverse("dashboard:incidents")).content.decode()
+    on_call = page.split('id="oncall-heading"', 1)[1].split("</section>", 1)[0]
+    assert on_call.count('<tr><th scope="row">') == PAGE_SIZE
+    assert 'href="?on_call_page=2#oncall-heading"' in on_call
+    second = client.get(reverse("dashboard:incidents") + "?on_call_page=2").content.decode()
+    assert "Platform" in second.split('id="oncall-heading"', 1)[1].split("</section>", 1)[0]
