@@ -10,13 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from dashboard.health import (
-    department_health,
-    departments_with_health_inputs,
-    health_scores_refresh,
-)
+from dashboard.health import health_for, health_scores_refresh
 from dashboard.tests.pages import body, section
-from departments.models import AuditEntry, Person, Track
+from departments.models import AuditEntry, Department, Person, Track
 from departments.tests.factories import DepartmentFactory, PersonFactory
 from techleads.models import SuccessorCandidate
 from techleads.services import assignment_create, successor_nominate
@@ -162,8 +158,8 @@ def test_confirm_is_a_post(client, org):
 
 def test_the_health_succession_component_ignores_flagged_candidates(org):
     def succession():
-        department = departments_with_health_inputs().get(pk=org.platform.pk)
-        return {c.key: c.value for c in department_health(department).components}["succession"]
+        (platform,) = health_for(Department.objects.filter(pk=org.platform.pk))
+        return {c.key: c.value for c in platform.health.components}["succession"]
 
     nominate(org, org.jo)  # ready now but ineligible: not ready, not developing either
     assert succession() == 0.0
