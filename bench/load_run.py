@@ -11,6 +11,7 @@ document summary's consistency check, after the run and after a staleness check.
 
 Usage: .venv/bin/python -m bench.load_run [--clients 16] [--seconds 60] [--workers N]
     [--database NAME] [--reuse] [--departments 5000 --people 100000 --documents 1000000]
+    [--skip "page capacity" ...]
 """
 
 import argparse
@@ -348,11 +349,16 @@ def main() -> None:
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: --clients)")
     parser.add_argument("--database", default=DB)
     parser.add_argument("--reuse", action="store_true", help="keep the database's rows")
+    parser.add_argument(
+        "--skip", nargs="*", default=[], choices=list(MIX), help="request kinds left out"
+    )
     parser.add_argument("--departments", type=int, default=5_000)
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--documents", type=int, default=1_000_000)
     args = parser.parse_args()
     args.workers = args.workers or args.clients
+    for kind in args.skip:
+        del MIX[kind]
     logins = prepare(args)
     from django.db import connections
 
