@@ -1,5 +1,6 @@
 """Inputs and outputs of the continuity endpoints (DESIGN.md, "Holdings and transfer")."""
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from departments.api.serializers import PersonRowSerializer, PersonSerializer
@@ -63,6 +64,8 @@ class TransferInputSerializer(serializers.Serializer):
     )
 
 
+# A change of a person (PUT, PATCH) also takes `transfer_to`; answers stay `Person`.
+@extend_schema_serializer(component_name="PersonChange")
 class GuardedPersonSerializer(PersonSerializer):
     """`people/` with `transfer_to` on a change: who receives the person's holdings when
     the change would leave them without a holder."""
@@ -80,14 +83,9 @@ class GuardedPersonSerializer(PersonSerializer):
     class Meta(PersonSerializer.Meta):
         fields = [*PersonSerializer.Meta.fields, "transfer_to"]
 
-    def validate(self, attrs):
-        if "transfer_to" in attrs and self.instance is None:
-            raise serializers.ValidationError(
-                {"transfer_to": ["Only a change of an existing person transfers holdings."]}
-            )
-        return super().validate(attrs)
 
-
+# The bulk upsert's row keeps its component name (`PersonRowRequest`), with `transfer_to`.
+@extend_schema_serializer(component_name="PersonRow")
 class GuardedPersonRowSerializer(PersonRowSerializer):
     transfer_to = serializers.CharField(
         required=False,

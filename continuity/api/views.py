@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from departments.api.pagination import PAGE_PARAMETERS
 from departments.api.permissions import IsHR, IsIntegrationOrHR
+from departments.api.serializers import PersonSerializer
 from departments.api.viewsets import GenericViewSet
 from departments.errors import Forbidden
 from departments.selectors import user_is_hr, user_person
@@ -70,11 +71,15 @@ class GuardedPersonViewSet(PersonViewSet):
     """`people/`: a change that would leave holdings without a holder is a 409 unless it
     names `transfer_to`. People are never deleted (no DELETE)."""
 
-    serializer_class = GuardedPersonSerializer
     update_service = staticmethod(person_change)
 
+    def get_serializer_class(self):
+        if self.action in ("update", "partial_update"):
+            return GuardedPersonSerializer
+        return super().get_serializer_class()
+
     @extend_schema(
-        responses={200: GuardedPersonSerializer, 409: OpenApiTypes.OBJECT, **ERRORS},
+        responses={200: PersonSerializer, 409: OpenApiTypes.OBJECT, **ERRORS},
         examples=[
             OpenApiExample(
                 "Deactivate, transferring to Ian",
@@ -88,7 +93,7 @@ class GuardedPersonViewSet(PersonViewSet):
         return super().partial_update(request, *args, **kwargs)
 
     @extend_schema(
-        responses={200: GuardedPersonSerializer, 409: OpenApiTypes.OBJECT, **ERRORS},
+        responses={200: PersonSerializer, 409: OpenApiTypes.OBJECT, **ERRORS},
         examples=[BLOCKED],
     )
     def update(self, request, *args, **kwargs):
