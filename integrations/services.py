@@ -141,8 +141,11 @@ def outbox_sweep(*, limit: int = SWEEP_BATCH) -> dict:
 # A sender holds a delivery this long: longer than one attempt can take (the timeout, for
 # the connection and for the read), after which a sweep may take over from a dead sender.
 DELIVERY_CLAIM_SECONDS = 120
-# Deliveries one statement inserts, and one sweep hands out, at most.
+# Deliveries one statement inserts at most.
 DELIVERY_BATCH = 1000
+# Deliveries one sweep hands out at most (ids only: a bulk publish of many documents is
+# handed to the workers within minutes, the rest by the next sweeps).
+SWEEP_LIMIT = 10_000
 # A retry further away than this is left to the sweep instead of a Celery countdown (a
 # message with a long ETA outlives the broker's visibility timeout and is delivered twice).
 COUNTDOWN_MAX_SECONDS = 600
@@ -417,7 +420,7 @@ def deliveries_dispatch(pks: list[int]) -> int:
     return len(pks)
 
 
-def webhooks_sweep(*, limit: int = DELIVERY_BATCH) -> dict:
+def webhooks_sweep(*, limit: int = SWEEP_LIMIT) -> dict:
     """Hand out the pending deliveries that are due and held by nobody, oldest first: those
     the broker could not take, retries whose backoff has passed, bulk-published events.
     Each send claims its delivery first, so a sweep that runs twice, or beside the
