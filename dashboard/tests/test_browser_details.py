@@ -97,7 +97,7 @@ def test_removing_an_allocation_asks_first(browser, live_server, width):
     )
     session = Session(browser, live_server.url, "hr", width=width)
     page = session.go(f"/capacity/?department={platform().pk}")
-    row = page.locator("tr", has=page.locator(f"th:text-is('{person.full_name}')"))
+    row = page.locator("tr", has=page.locator(f"th:has(a:text-is('{person.full_name}'))"))
     submit(page, f"Remove 15% Confirm check of {person.full_name}", within=row)
     question = page.locator(
         "section", has=page.get_by_role("heading", name="Remove this allocation?", exact=True)
