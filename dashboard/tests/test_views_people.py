@@ -212,3 +212,59 @@ def test_the_page_runs_the_same_queries_at_any_size(
         with django_assert_num_queries(queries):
             page = body(client.get(url(org.lea)))
         assert page.count("<li>") >= 10
+
+
+# Refusals that say what to do next -----------------------------------------------------
+
+
+def test_an_ineligible_choice_is_refused_with_the_way_to_override(hr_client, org):
+    junior = PersonFactory(full_name="June Junior", department=org.data, level=2)
+    assign = reverse("dashboard:assign", args=[org.data.pk])
+    page = body(hr_client.post(assign, {"person": junior.pk, "reason": "Keen"}))
+    assert "below Level 3 cannot be Tech Leads yet" in page  # the verdict's reason
+    assert "To assign June Junior anyway, say here why the rules should not apply" in page
+    assert 'name="override_reason"' in page and "autofocus" in page
+    page = body(
+        hr_client.post(
+            assign,
+            {"person": junior.pk, "reason": "Keen", "override_reason": "Only one who knows it"},
+            follow=True,
+        )
+    )
+    assert "June Junior is now the Tech Lead of Data." in page
+
+
+def test_an_eligible_choice_refused_for_another_reason_has_no_override_hint(hr_client, org):
+    assign = reverse("dashboard:assign", args=[org.platform.pk])  # Platform has a lead
+    page = body(hr_client.post(assign, {"person": org.ian.pk, "reason": "Keen"}))
+    assert "already has an active Tech Lead" in page and "anyway" not in page
+
+
+def test_ending_an_assignment_asks_to_be_confirmed(hr_client, org):
+    end = reverse("dashboard:end", args=[org.platform.pk])
+    page = body(hr_client.post(end, {"reason": "Reorg"}))
+    assert "Tick the box to confirm. Nothing was ended" in page
+    org.lead.refresh_from_db()
+    assert org.lead.ended_at is None
+    hr_client.post(end, {"reason": "Reorg", "confirm": "on"})
+    org.lead.refresh_from_db()
+    assert org.lead.ended_at is not None
+
+
+def test_a_refused_role_is_told_whom_to_ask(client, org):
+    client.force_login(org.maya.user)  # a manager cannot assign
+    response = client.post(
+        reverse("dashboard:assign", args=[org.platform.pk]), {"person": org.ian.pk}
+    )
+    page = body(response)
+    assert response.status_code == 403
+    assert "Your role cannot do this." in page and "What to do next" in page
+    assert "HR assigns, ends and hands over Tech Leads" in page
+
+
+def test_the_assign_form_is_a_picker_with_eligible_people_first(hr_client, org):
+    page = body(hr_client.get(reverse("dashboard:department", args=[org.platform.pk])))
+    lead_form = page.split("Hand over to a successor", 1)[1].split("</form>", 1)[0]
+    assert 'data-picker="one"' in lead_form
+    assert lead_form.index("Ian Engineer") < lead_form.index("Jo Junior")  # eligible first
+    assert 'data-verdict="ineligible"' in lead_form and 'data-verdict="eligible"' in lead_form
