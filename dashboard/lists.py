@@ -2,6 +2,9 @@
 page's filter form (NetBox's pattern), a page of rows is shown at a time, and an action's
 form calls one service whose refusal lands on the form."""
 
+from copy import copy
+from itertools import islice
+
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -17,6 +20,64 @@ PAGE_SIZE = 25
 DEPARTMENT_FILTERS = ("department", "involved_department")
 # At most this many departments are offered as a filter's choices (else a text field).
 DEPARTMENT_CHOICES = 200
+
+
+# A choice among more than this many rows is a text field for the id instead.
+CHOICES_LIMIT = 200
+_TEXT = {"inputmode": "numeric", "autocomplete": "off"}
+
+
+class BoundedSelect(forms.Select):
+    """A select of at most CHOICES_LIMIT options; beyond, a text field taking the id, so no
+    form lists thousands of people or departments. Deciding reads at most CHOICES_LIMIT
+    + 2 choices (the query is the one the select ran, iterated in chunks)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        first = list(islice(iter(self.choices), CHOICES_LIMIT + 2))
+        if len(first) > CHOICES_LIMIT + 1:
+            text = forms.TextInput({**self.attrs, **_TEXT, "placeholder": "id"})
+            return text.render(name, value, attrs, renderer)
+        widget = copy(self)
+        widget.choices = first
+        return forms.Select.render(widget, name, value, attrs, renderer)
+
+
+class BoundedSelectMultiple(forms.SelectMultiple):
+    """BoundedSelect for several choices: beyond the limit, ids separated by commas."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        first = list(islice(iter(self.choices), CHOICES_LIMIT + 1))
+        if len(first) > CHOICES_LIMIT:
+            text = forms.TextInput({**self.attrs, **_TEXT, "placeholder": "ids, comma-separated"})
+            joined = ",".join(str(v) for v in (value or []))
+            return text.render(name, joined, attrs, renderer)
+        widget = copy(self)
+        widget.choices = first
+        return forms.SelectMultiple.render(widget, name, value, attrs, renderer)
+
+    def value_from_datadict(self, data, files, name):
+        values = super().value_from_datadict(data, files, name)
+        if len(values) == 1 and "," in values[0]:
+            return [v.strip() for v in values[0].split(",") if v.strip()]
+        return values
+
+
+def bounded_choices(form):
+    """Give `form`'s choices of rows (people, departments, projects) the bounded widgets."""
+    if form is None:
+        return None
+    for field in form.fields.values():
+        if not isinstance(field, forms.ModelChoiceField):
+            continue
+        if type(field.widget) is forms.SelectMultiple:
+            bounded = BoundedSelectMultiple(attrs=field.widget.attrs)
+        elif type(field.widget) is forms.Select:
+            bounded = BoundedSelect(attrs=field.widget.attrs)
+        else:
+            continue
+        bounded.choices = field.widget.choices
+        field.widget = bounded
+    return form
 
 
 def page_of(request, queryset, *, param: str = "page", size: int = PAGE_SIZE, count=None):

@@ -62,7 +62,7 @@ from techleads.services import (
 from techleads.services import incident_resolve as resolve_incident
 
 from . import forms
-from .lists import filter_list, form_action, offer_departments, page_of
+from .lists import bounded_choices, filter_list, form_action, offer_departments, page_of
 
 
 def _run_by(request, *, or_managed: bool = False) -> set[int]:
@@ -97,7 +97,7 @@ def _session_form(request, data=None):
     if not led.exists():
         return None
     people = people_visible_to(request.user)
-    return forms.SessionForm(data, departments=led, people=people)
+    return bounded_choices(forms.SessionForm(data, departments=led, people=people))
 
 
 @login_required
@@ -181,7 +181,9 @@ def _task_form(request, data=None):
     )
     if not projects.exists():
         return None
-    return forms.TaskForm(data, projects=projects, people=people_visible_to(request.user))
+    return bounded_choices(
+        forms.TaskForm(data, projects=projects, people=people_visible_to(request.user))
+    )
 
 
 @login_required
@@ -264,7 +266,7 @@ def _allocation_form(request, data=None):
         department__in=led.values("pk"), is_active=True
     )
     people = people_visible_to(request.user).filter(department__in=led.values("pk"))
-    return forms.AllocationForm(data, projects=projects, people=people)
+    return bounded_choices(forms.AllocationForm(data, projects=projects, people=people))
 
 
 @login_required
@@ -348,7 +350,9 @@ def _incident_form(request, data=None):
     scope = departments_led_by(request.user, or_managed=True)
     if not scope.exists():
         return None
-    return forms.IncidentForm(data, departments=scope, people=people_visible_to(request.user))
+    return bounded_choices(
+        forms.IncidentForm(data, departments=scope, people=people_visible_to(request.user))
+    )
 
 
 @login_required

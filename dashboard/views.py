@@ -50,7 +50,7 @@ from .health import (
     department_health,
     departments_with_health_inputs,
 )
-from .lists import filter_list, form_action, page_of, sort_list
+from .lists import bounded_choices, filter_list, form_action, page_of, sort_list
 from .selectors import (
     DEPARTMENT_SORTS,
     department_rows,
@@ -177,9 +177,9 @@ def department_page(request, department, **bound_forms):
         .first(),
         "is_hr": user_is_hr(request.user),
         "can_nominate": can_manage_department(request.user, department),
-        "lead_form": LeadForm(department=department, user=request.user),
+        "lead_form": bounded_choices(LeadForm(department=department, user=request.user)),
         "end_form": EndForm(),
-        "nominate_form": forms.NominateForm(department=department),
+        "nominate_form": bounded_choices(forms.NominateForm(department=department)),
         "active": "departments",
         **bound_forms,
     }
@@ -205,7 +205,7 @@ def department_action(*, form, form_name, perform, success, allowed=_hr):
             refusal="Your role cannot do this.",
             form=form(request.POST)
             if form is EndForm
-            else form(request.POST, department=department),
+            else bounded_choices(form(request.POST, department=department)),
             perform=lambda data: perform(request, department, data),
             success=success,
             done=("dashboard:department", department.pk),

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils.timezone import now
 
 from dashboard.health import (
     health_for,
@@ -13,8 +14,9 @@ from dashboard.health import (
     lowest_health,
     ranked_by_health,
 )
-from dashboard.lists import DEPARTMENT_CHOICES, PAGE_SIZE
+from dashboard.lists import CHOICES_LIMIT, DEPARTMENT_CHOICES, PAGE_SIZE
 from dashboard.selectors import ATTENTION
+from dashboard.tests.pages import local, new
 from departments.models import Department
 from departments.tests.factories import DepartmentFactory, PersonFactory
 from sops.models import DepartmentSummary
@@ -240,3 +242,22 @@ def test_who_to_call_now_is_a_page_of_departments_at_a_time(client, org, many):
     assert 'href="?on_call_page=2#oncall-heading"' in on_call
     second = client.get(reverse("dashboard:incidents") + "?on_call_page=2").content.decode()
     assert "Platform" in second.split('id="oncall-heading"', 1)[1].split("</section>", 1)[0]
+
+
+def test_forms_offer_a_text_field_for_the_id_beyond_the_limit_of_choices(client, org):
+    """HR logs an incident in any department: beyond the limit, its id in a text field."""
+    client.force_login(org.hr)
+    url = reverse("dashboard:incidents")
+    page = client.get(url).content.decode()
+    assert 'placeholder="id"' not in page
+    Department.objects.bulk_create(
+        Department(name=f"Bulk {n}", slug=f"bulk-{n}") for n in range(CHOICES_LIMIT)
+    )
+    page = client.get(url).content.decode()
+    assert 'placeholder="id"' in page and "Bulk 7" not in page
+    response = client.post(
+        reverse("dashboard:incident_create"),
+        new(department=org.data.pk, title="Data outage", severity="sev2", started_at=local(now())),
+    )
+    assert response.status_code == 302
+    assert org.data.incidents.filter(title="Data outage").exists()
