@@ -6,7 +6,12 @@ scope is a 404; writes check the role, validate the input, and call one service.
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -385,6 +390,46 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Generi
         return Response(AssignmentSerializer(assignment).data)
 
 
+SUCCESSOR_EXAMPLES = [
+    OpenApiExample(
+        "Nominate the emergency successor",
+        value={
+            "department": "platform",
+            "person": 249,
+            "readiness": "ready_now",
+            "rank": 1,
+            "emergency": True,
+            "notes": "Runs the on-call rota",
+        },
+        request_only=True,
+    ),
+    OpenApiExample(
+        "A flagged candidate",
+        value={
+            "id": 8,
+            "department": 10,
+            "person": 251,
+            "readiness": "ready_now",
+            "rank": 2,
+            "emergency": False,
+            "notes": "",
+            "confirmed_at": "2026-01-05T09:00:00Z",
+            "expires_at": "2026-07-04T09:00:00Z",
+            "flags": ["expired", "ineligible"],
+            "created_at": "2026-01-05T09:00:00Z",
+            "updated_at": "2026-01-05T09:00:00Z",
+        },
+        response_only=True,
+        status_codes=["200", "201"],
+    ),
+]
+
+
+@extend_schema_view(
+    list=extend_schema(examples=SUCCESSOR_EXAMPLES[1:]),
+    create=extend_schema(examples=SUCCESSOR_EXAMPLES),
+    partial_update=extend_schema(examples=SUCCESSOR_EXAMPLES[1:]),
+)
 class SuccessorViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
