@@ -29,6 +29,7 @@ from techleads.selectors import (
 )
 
 LIST_SIZE = 10  # rows per list; "Showing the first 10" when there are more
+HOLDINGS_SHOWN = 25  # what they hold, the role first; the transfer page lists everything
 # The holdings list and the transfer page come from the continuity app, when installed.
 HAS_CONTINUITY = apps.is_installed("continuity")
 HOLDING_LABELS = {
@@ -76,13 +77,15 @@ def audit_about(person: Person):
     return AuditEntry.objects.filter(about).select_related("actor", "department")
 
 
-def person_holdings(person):
-    """What the person holds (continuity.selectors.person_holdings), or None without it."""
+def person_holdings(person) -> Capped | None:
+    """What the person holds (continuity.selectors.person_holdings: one query), or None
+    without the continuity app."""
     if not HAS_CONTINUITY:
         return None
     from continuity.selectors import person_holdings as holdings  # noqa: PLC0415
 
-    return [(HOLDING_LABELS.get(item.type, item.type), item) for item in holdings(person)]
+    items = [(HOLDING_LABELS.get(item.type, item.type), item) for item in holdings(person)]
+    return Capped(rows=items[:HOLDINGS_SHOWN], more=len(items) > HOLDINGS_SHOWN)
 
 
 @login_required
