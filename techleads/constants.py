@@ -19,7 +19,7 @@ class SuccessionFlag(models.TextChoices):
 
     EXPIRED = "expired", "Confirmation expired: the manager or HR must confirm them again"
     INACTIVE = "inactive", "No longer active"
-    INELIGIBLE = "ineligible", "Their verdict does not allow a new assignment"
+    INELIGIBLE = "ineligible", "Ineligible: their level does not allow the role"
     TRANSITION = "transition", "In transition: should hand the role over, not take it"
     LEADS_ELSEWHERE = "leads_elsewhere", "Already the Tech Lead of another department"
 

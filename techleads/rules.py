@@ -105,13 +105,14 @@ def successor_flags(
     contract's order. The SQL twin is selectors.successors_with_flags.
 
     `expired`: the confirmation is older than `confirmation_days` (exactly that old is still
-    valid); `ineligible`: the verdict does not allow a new assignment (so a `transition`
-    verdict is both); `leads_elsewhere`: active Tech Lead of another department.
+    valid); `ineligible` and `transition`: the candidate's verdict, named like the verdict
+    (each is its own flag, so a `transition` candidate is not also `ineligible`);
+    `leads_elsewhere`: active Tech Lead of another department.
     """
     present = {
         SuccessionFlag.EXPIRED: confirmed_at + timedelta(days=confirmation_days) < now,
         SuccessionFlag.INACTIVE: not is_active,
-        SuccessionFlag.INELIGIBLE: verdict != VerdictChoice.ELIGIBLE,
+        SuccessionFlag.INELIGIBLE: verdict == VerdictChoice.INELIGIBLE,
         SuccessionFlag.TRANSITION: verdict == VerdictChoice.TRANSITION,
         SuccessionFlag.LEADS_ELSEWHERE: leads_elsewhere,
     }

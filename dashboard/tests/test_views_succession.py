@@ -46,7 +46,7 @@ def test_hr_sees_every_department_with_its_risk_and_flags_in_words(client, org):
     assert f'href="{department_url(org.data)}#successors">Data</a>' in page
     assert "No Tech Lead" in page  # Data
     assert "No ready successor" in page  # Platform: Jo is flagged
-    assert "Jo Junior: Their verdict does not allow a new assignment" in page
+    assert "Jo Junior: Ineligible: their level does not allow the role" in page
     assert 'aria-current="page">Succession</a>' in page
 
 
@@ -130,7 +130,7 @@ def test_a_manager_nominates_with_rank_and_emergency(client, org):
     candidate = SuccessorCandidate.objects.get()
     assert (candidate.person, candidate.rank, candidate.emergency) == (org.jo, 3, True)
     page = body(client.get(department_url(org.platform)))
-    assert "Their verdict does not allow a new assignment" in page  # nominated, and flagged
+    assert "Ineligible: their level does not allow the role" in page  # nominated, and flagged
 
 
 @pytest.mark.parametrize(("user", "status"), [("maya", 302), ("lea", 403), ("max", 404)])

@@ -65,7 +65,7 @@ def successors_with_flags(
         .annotate(
             flag_expired=_boolean(Q(confirmed_at__lt=cutoff)),
             flag_inactive=_boolean(Q(person__is_active=False)),
-            flag_ineligible=_boolean(~Q(successor_verdict=VerdictChoice.ELIGIBLE)),
+            flag_ineligible=_boolean(Q(successor_verdict=VerdictChoice.INELIGIBLE)),
             flag_transition=_boolean(Q(successor_verdict=VerdictChoice.TRANSITION)),
             flag_leads_elsewhere=Exists(leads_elsewhere),
         )

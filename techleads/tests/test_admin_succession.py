@@ -30,7 +30,7 @@ def test_the_list_shows_rank_emergency_expiry_and_flags(hr_client, org):
     page = hr_client.get(CHANGELIST).content.decode()
     for column in ("Rank", "Emergency", "Confirmed at", "Expires at", "Flags"):
         assert column in page
-    assert "Confirmation expired" in page and "does not allow a new assignment" in page
+    assert "Confirmation expired" in page and "their level does not allow the role" in page
 
 
 def test_hr_nominates_through_the_service(hr_client, org):

@@ -96,7 +96,16 @@ def test_the_pure_rule_lists_every_flag_in_the_contract_order():
         verdict="transition",
         leads_elsewhere=True,
     )
-    assert flags == ["expired", "inactive", "ineligible", "transition", "leads_elsewhere"]
+    assert flags == ["expired", "inactive", "transition", "leads_elsewhere"]
+    ineligible = successor_flags(
+        confirmed_at=NOMINATED,
+        now=NOMINATED + timedelta(days=DAYS + 1),
+        confirmation_days=DAYS,
+        is_active=False,
+        verdict="ineligible",
+        leads_elsewhere=True,
+    )
+    assert ineligible == ["expired", "inactive", "ineligible", "leads_elsewhere"]
 
 
 # -- each flag, pure and SQL alike ------------------------------------------------------
@@ -137,7 +146,7 @@ FLAG_CASES = {
     "expired": (_expired, ["expired"]),
     "inactive": (_inactive, ["inactive"]),
     "ineligible": (_ineligible, ["ineligible"]),
-    "transition": (_transition, ["ineligible", "transition"]),
+    "transition": (_transition, ["transition"]),
     "leads_elsewhere": (_leads_elsewhere, ["leads_elsewhere"]),
     "none": (_none, []),
 }
