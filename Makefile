@@ -44,7 +44,7 @@ format: install
 
 # The benchmarks (README, Benchmarks) need PostgreSQL at BENCH_PG_BASE and its psql client;
 # each creates and drops its own database (the load run reuses the page bench's large
-# organisation). The default sizes take about a quarter of an hour; the README's figures:
+# organisation). The default sizes take about half an hour; the README's figures:
 # make bench BENCH_REQUESTS=300 BENCH_DOCUMENTS="100000 1000000"
 BENCH_PG_BASE ?= postgres://postgres@127.0.0.1:5432
 BENCH_REQUESTS ?= 100
