@@ -122,6 +122,8 @@ def world(username: str, role: str) -> Login:
             "id", flat=True
         )[:20]
     )
+    if role == "employee":  # an employee sees their own record only
+        people = [person.pk]
     documents = list(
         Document.objects.filter(department_id=department, archived_at=None)
         .exclude(kind="cross_department_process")
