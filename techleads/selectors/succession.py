@@ -25,7 +25,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from departments.models import Department, Track
+from departments.models import Department
 from departments.selectors import count_subquery, user_is_hr, user_person
 
 from ..constants import Readiness, SuccessionFlag, SuccessionRisk, VerdictChoice
@@ -140,16 +140,21 @@ def succession_rows(
 
 
 def succession_visible_to(user) -> QuerySet[Department] | None:
-    """Whose succession the viewer may read: HR all, a manager (a person on the Manager
-    track) the departments they manage; None for anyone else (a 403: a Tech Lead or an
-    employee does not plan succession). Decided without a query once the viewer's person
-    is loaded: the layout asks it on every page (the navigation's link)."""
+    """Whose succession the viewer may read: HR all, a manager (`Department.manager` of at
+    least one department, whatever their track) the departments they manage; None for
+    anyone else (a 403: a Tech Lead or an employee does not plan succession). At most one
+    query per request, remembered on the login: the layout asks it on every page (the
+    navigation's link)."""
     if user_is_hr(user):
         return Department.objects.all()
     person = user_person(user)
-    if person is None or person.track != Track.MANAGER:
+    if person is None:
         return None
-    return Department.objects.filter(manager=person)
+    managed = Department.objects.filter(manager=person)
+    manages = getattr(user, "_manages_departments", None)
+    if manages is None:
+        manages = user._manages_departments = managed.exists()
+    return managed if manages else None
 
 
 def succession_risks(
