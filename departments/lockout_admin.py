@@ -6,7 +6,7 @@ from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 
-from .admin import HRAdminMixin
+from .admin_base import HRAdminMixin
 from .lockout import login_lockout_reset
 
 

@@ -7,7 +7,7 @@ from django.contrib import admin
 from integrations.admin import WebhookAdmin, WebhookDeliveryAdmin
 from integrations.models import Webhook, WebhookDelivery
 
-from .admin import HRAdminMixin, ServiceAdminMixin
+from .admin_base import HRAdminMixin, ServiceAdminMixin
 from .selectors import user_is_hr
 from .services import webhook_create, webhook_redeliver, webhook_update
 

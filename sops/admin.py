@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from departments.admin import (
+from departments.admin_base import (
     HRAdminMixin,
     ReadOnlyInline,
     ServiceAdminMixin,

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from departments.admin import ReadOnlyInline, ServiceAdminMixin
+from departments.admin_base import ReadOnlyInline, ServiceAdminMixin
 from departments.constants import PERSON_FIELDS
 from departments.models import Department, Person
 from departments.services import department_create, department_update, person_create, person_update

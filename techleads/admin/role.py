@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from departments.admin import HRAdminMixin, ServiceAdminMixin, buttons
+from departments.admin_base import HRAdminMixin, ServiceAdminMixin, buttons
 from departments.forms import perform_form
 from departments.models import Department, Person
 from departments.selectors import user_is_hr

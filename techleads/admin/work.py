@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin
 
-from departments.admin import ReadOnlyInline, ServiceAdminMixin
+from departments.admin_base import ReadOnlyInline, ServiceAdminMixin
 from departments.models import Person
 from departments.selectors import user_is_hr
 
