@@ -74,7 +74,7 @@ def test_the_manager_nominates_and_confirms(browser, live_server, width):
         successors.get_by_role("button", name="Nominate").click()
     added = page.locator("#successors li.candidate", has_text=name)
     expect(added).to_contain_text("Emergency successor")
-    expect(added).to_contain_text("Their verdict does not allow a new assignment")
+    expect(added).to_contain_text("Ineligible: their level does not allow the role")
     session.check_accessibility()
     if width == PHONE:
         fits_a_phone(page)
