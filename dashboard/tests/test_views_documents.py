@@ -45,7 +45,7 @@ def test_the_owner_marks_a_document_reviewed(client, org, runbook):
         follow=True,
     )
     page = done.content.decode()
-    assert "Review recorded." in page and "Updated by Lea Lead · New on-call rota" in page
+    assert "Review recorded." in page and ">Lea Lead</a> · New on-call rota" in page
     runbook.refresh_from_db()
     assert runbook.status == "current"
 

@@ -344,7 +344,8 @@ def test_the_department_page_says_who_to_call_and_links_open_incidents(client, o
     client.force_login(org.hr)
     page = body(client.get(reverse("dashboard:department", args=[org.platform.pk])))
     work = section(page, "work-heading")
-    assert "<strong>Who to call now:</strong> Lea Lead (Tech Lead)" in work
+    assert '<strong>Who to call now:</strong> <a class="person"' in work
+    assert ">Lea Lead</a> (Tech Lead)" in work  # linked to her person page
     link = f"/incidents/?department={org.platform.pk}&amp;open=true"
     assert f'<a href="{link}">1 open incident</a>' in work
     table = log_table(body(client.get(unescape(link))))
@@ -353,7 +354,7 @@ def test_the_department_page_says_who_to_call_and_links_open_incidents(client, o
 
     page = body(client.get(reverse("dashboard:department", args=[org.data.pk])))
     work = section(page, "work-heading")
-    assert "<strong>Who to call now:</strong> Max Manager (Manager)" in work
+    assert ">Max Manager</a> (Manager)" in work
 
 
 # Cost ----------------------------------------------------------------------------------
