@@ -307,7 +307,7 @@ def test_the_department_page_links_its_overdue_tasks(client, org, work):
 # Cost ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("who", "queries"), [("hr", 13), ("lea", 16)])  # + the projects page count
+@pytest.mark.parametrize(("who", "queries"), [("hr", 13), ("lea", 17)])  # + projects count, names
 def test_the_page_runs_the_same_queries_at_any_size(
     client, org, work, grow, django_assert_num_queries, who, queries
 ):
@@ -315,7 +315,8 @@ def test_the_page_runs_the_same_queries_at_any_size(
     (Lea: the departments she leads), count, the page's tasks with project, department and
     assignee, the departments the viewer leads, whether the delegate form has a project,
     the projects with their task counts, (Lea: the departments whose page opens for her,
-    read once to link their names), then the delegate form's choices: projects, assignees."""
+    read once to link their names; and those whose people she sees, to link names to
+    person pages), then the delegate form's choices: projects, assignees."""
     client.force_login(org.hr if who == "hr" else org.lea.user)
     with django_assert_num_queries(queries):
         assert client.get(LIST).status_code == 200

@@ -360,14 +360,15 @@ def test_the_department_page_says_who_to_call_and_links_open_incidents(client, o
 # Cost ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("who", "queries"), [("hr", 13), ("lea", 17)])  # + who-to-call count
+@pytest.mark.parametrize(("who", "queries"), [("hr", 13), ("lea", 18)])  # + who-to-call, names
 def test_the_log_runs_the_same_queries_at_any_size(
     client, org, incidents, grow, django_assert_num_queries, who, queries
 ):
     """session, user, HR group check, (Lea: her person), the filter's departments,
     (Lea: the departments she leads), the departments the viewer may resolve in, who to
     call in each department (one query), those people, (Lea: the departments whose page
-    opens for her, read once to link their names), count, whether the viewer may log
+    opens for her, read once to link their names; and those whose people she sees, for
+    the person links), count, whether the viewer may log
     any, the page's incidents with department and handler, then the log form's choices:
     departments, handlers."""
     client.force_login(org.hr if who == "hr" else org.lea.user)
