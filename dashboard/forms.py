@@ -8,7 +8,7 @@ from techleads.constants import Readiness, SessionStatus, Severity, TaskStatus, 
 from techleads.models import ImprovementProject
 from techleads.selectors import active_assignments, people_with_eligibility
 
-from .widgets import PeoplePicker, PersonPicker
+from .widgets import PeoplePicker, PersonPicker, searchable
 
 
 class CandidateField(forms.ModelChoiceField):
@@ -59,6 +59,7 @@ class NominateForm(forms.Form):
             .annotate(elsewhere=Case(When(department=department, then=0), default=1))
             .order_by("elsewhere", "full_name", "id")
         )
+        searchable(self.fields["person"], "nominate", department)
 
 
 class LeadForm(techleads_forms.LeadForm):
@@ -75,6 +76,8 @@ class LeadForm(techleads_forms.LeadForm):
             default=2,
         )
         field.queryset = field.queryset.order_by(rank, "full_name", "id")  # sets the choices
+        if self.department is not None:
+            searchable(field, "lead", self.department)
 
     def add_error(self, field, error):
         """A refusal of someone the rules do not allow (the service's NotEligible, on

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import audit, continuity, people, policy, succession, trends, views
+from . import audit, continuity, people, picker, policy, succession, trends, views
 from . import responsibilities as work
 
 app_name = "dashboard"
@@ -23,6 +23,7 @@ urlpatterns = [
     ),
     path("succession/", succession.succession, name="succession"),
     path("departments/<int:pk>/trends/", trends.department_trends, name="department_trends"),
+    path("people/search/", picker.people_search, name="people_search"),
     path("people/<int:pk>/", people.person_detail, name="person"),
     path("people/<int:pk>/transfer/", continuity.person_transfer, name="person_transfer"),
     path("orphans/", continuity.orphan_list, name="orphans"),

@@ -5,11 +5,14 @@
  * closes. A multiple select shows the chosen people as chips, each with a remove button.
  * The select stays in the form (hidden) and is what is submitted: without this script
  * the page works with the plain select. Options beside each name: the verdict
- * (data-verdict) and the department (data-hint). */
+ * (data-verdict) and the department (data-hint). A select with data-search holds only the
+ * first people: typing asks that URL (dashboard/picker.py) for matches, debounced, and
+ * says "N people found" / "No match" in the live status. */
 (function () {
   "use strict";
 
   var SHOWN = 100; // options rendered at once; typing narrows the rest
+  var DELAY = 250; // ms of quiet typing before a searchable picker asks the server
   var VERDICT_WORDS = { eligible: "eligible", transition: "transition", ineligible: "ineligible" };
   var serial = 0;
 
@@ -36,6 +39,8 @@
     this.blank = Array.prototype.find.call(select.options, function (o) { return o.value === ""; });
     this.active = -1;
     this.matches = [];
+    this.search = select.dataset.search || ""; // more people than options: ask the server
+    this.asked = 0;
 
     var wrap = el("div", { "class": "picker" + (this.multiple ? " picker-many" : "") });
     this.chips = el("ul", { "class": "picker-chips", "aria-label": "Chosen" });
@@ -163,10 +168,70 @@
   };
 
   Picker.prototype.open = function () {
-    this.matches = this.filter();
+    var all = this.filter();
+    var status = all.length === 0 ? "Nobody matches."
+      : all.length + (all.length === 1 ? " person matches" : " people match")
+        + (all.length > SHOWN ? "; the first " + SHOWN + " are listed, type more to narrow." : ".");
+    if (this.search) { // the select holds the first people only: the server finds the rest
+      status = this.query() ? "Searching…" : "The first people are listed; type to search.";
+      this.lookup();
+    }
+    this.show(all.slice(0, SHOWN), status);
+  };
+
+  Picker.prototype.query = function () {
+    var text = this.input.value.trim();
+    return !this.multiple && this.input.value === this.selectedText() ? "" : text;
+  };
+
+  // Ask the select's data-search URL for the people matching what was typed (debounced);
+  // each match becomes an option of the select (so the form posts it) and is listed.
+  Picker.prototype.lookup = function () {
+    var self = this;
+    var query = this.query();
+    clearTimeout(this.timer);
+    if (!query) { return; }
+    this.timer = setTimeout(function () {
+      self.asked += 1;
+      var asked = self.asked;
+      fetch(self.search + "&q=" + encodeURIComponent(query), {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" }
+      }).then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.json();
+      }).then(function (data) {
+        if (asked !== self.asked || self.query() !== query || document.activeElement !== self.input) {
+          return; // typed on, or left: a later answer (or none) is what counts
+        }
+        var options = data.results.map(function (match) { return self.optionFor(match); })
+          .filter(function (option) { return !(self.multiple && option.selected); });
+        self.show(options, options.length === 0 ? "No match."
+          : options.length + (options.length === 1 ? " person found." : " people found."));
+      }).catch(function () {
+        if (asked === self.asked) { self.status.textContent = "The search failed; try again."; }
+      });
+    }, DELAY);
+  };
+
+  Picker.prototype.optionFor = function (match) {
+    var value = String(match.id);
+    var option = this.options.find(function (o) { return o.value === value; });
+    if (!option) {
+      option = new Option(match.label, value);
+      if (match.verdict) { option.dataset.verdict = match.verdict; }
+      if (match.hint) { option.dataset.hint = match.hint; }
+      this.select.appendChild(option);
+      this.options.push(option);
+    }
+    return option;
+  };
+
+  Picker.prototype.show = function (matches, status) {
+    this.matches = matches;
     this.list.textContent = "";
     var self = this;
-    this.matches.slice(0, SHOWN).forEach(function (option, index) {
+    matches.forEach(function (option, index) {
       var item = el("li", {
         id: self.list.id + "-" + index,
         role: "option",
@@ -185,11 +250,7 @@
       }
       self.list.appendChild(item);
     });
-    this.matches = this.matches.slice(0, SHOWN);
-    var total = this.filter().length;
-    this.status.textContent = total === 0 ? "Nobody matches."
-      : total + (total === 1 ? " person matches" : " people match")
-        + (total > SHOWN ? "; the first " + SHOWN + " are listed, type more to narrow." : ".");
+    this.status.textContent = status;
     this.list.hidden = this.matches.length === 0;
     this.input.setAttribute("aria-expanded", String(!this.list.hidden));
     this.move(this.matches.length ? 0 : -1);

@@ -1,0 +1,135 @@
+"""The person picker at the size of a large company: a searchable picker renders at most
+widgets.LIMIT options (plus who is selected), validation still takes anyone of the field's
+queryset, and the search (`/people/search/`) answers from that same queryset, in the page's
+scope and role, in a bounded number of queries."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from dashboard.tests.pages import body
+from dashboard.widgets import LIMIT
+from departments.tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+MANY = 300
+
+
+@pytest.fixture
+def crowd(org):
+    """MANY people in Data (named to sort after the org's people), the last one eligible."""
+    return PersonFactory.create_batch(MANY, department=org.data, level=4)
+
+
+def options(page, form_marker):
+    form = page.split(form_marker, 1)[1].split("</form>", 1)[0]
+    select = form.split('name="person"', 1)[1].split("</select>", 1)[0]
+    return select, re.findall(r'<option value="(\d+)"', select)
+
+
+def search(client, **params):
+    return client.get(reverse("dashboard:people_search"), params)
+
+
+def test_the_pickers_render_at_most_the_bound_and_a_search_url(hr_client, org, crowd):
+    page = body(hr_client.get(reverse("dashboard:department", args=[org.data.pk])))
+    nominate = reverse("dashboard:nominate", args=[org.data.pk])
+    for marker in (f'action="{nominate}"', "Assign a Tech Lead"):
+        select, ids = options(page, marker)
+        assert len(ids) == LIMIT, marker
+        assert "data-search=" in select and "for=" in select
+    assert len(page) < 200_000
+
+
+def test_a_small_picker_lists_everyone_without_search(hr_client, org):
+    page = body(hr_client.get(reverse("dashboard:department", args=[org.platform.pk])))
+    select, ids = options(page, "Hand over to a successor")
+    assert "data-search" not in select and len(ids) >= 3
+
+
+def test_a_valid_choice_beyond_the_bound_is_accepted_and_an_outsider_refused(hr_client, org, crowd):
+    last = crowd[-1]
+    nominate = reverse("dashboard:nominate", args=[org.data.pk])
+    page = body(hr_client.post(nominate, {"person": last.pk, "readiness": "nope"}))
+    select, ids = options(page, f'action="{nominate}"')
+    assert str(last.pk) in ids and len(ids) == LIMIT + 1  # kept selected when re-rendered
+    assert re.search(rf'<option value="{last.pk}"[^>]* selected', select)
+    hr_client.post(nominate, {"person": last.pk, "readiness": "ready_now"})
+    assert org.data.successor_candidates.filter(person=last).exists()
+    page = body(hr_client.post(nominate, {"person": org.lea.pk, "readiness": "ready_now"}))
+    assert "Select a valid choice" in page  # a current Tech Lead: not in the queryset
+    assign = reverse("dashboard:assign", args=[org.data.pk])
+    page = body(hr_client.post(assign, {"person": org.ian.pk, "reason": "Keen"}))
+    assert "Select a valid choice" in page  # not a member of Data
+    hr_client.post(assign, {"person": crowd[-2].pk, "reason": "Keen"})
+    assert org.data.tech_lead_assignments.filter(person=crowd[-2]).exists()
+
+
+def test_the_search_answers_from_the_fields_queryset(hr_client, org, crowd):
+    last = crowd[-1]
+    found = search(hr_client, **{"for": "lead", "department": org.data.pk, "q": last.full_name})
+    assert found.status_code == 200
+    (match,) = [m for m in found.json()["results"] if m["id"] == last.pk]
+    assert match["label"].startswith(last.full_name) and match["verdict"] == "eligible"
+    by_id = search(hr_client, **{"for": "lead", "department": org.data.pk, "q": last.employee_id})
+    assert [m["id"] for m in by_id.json()["results"]] == [last.pk]
+    by_email = search(hr_client, **{"for": "lead", "department": org.data.pk, "q": last.email})
+    assert [m["id"] for m in by_email.json()["results"]] == [last.pk]
+    # Assign: Data's members only; nominate: anyone active but the current Tech Leads.
+    ian = {"q": "ian engineer"}
+    assert search(hr_client, **{"for": "lead", "department": org.data.pk, **ian}).json() == {
+        "results": []
+    }
+    nominate = search(hr_client, **{"for": "nominate", "department": org.data.pk, **ian}).json()
+    assert [m["id"] for m in nominate["results"]] == [org.ian.pk]
+    assert nominate["results"][0]["hint"] == "Platform"
+    lea = search(hr_client, **{"for": "nominate", "department": org.data.pk, "q": "Lea Lead"})
+    assert lea.json() == {"results": []}
+    many = search(hr_client, **{"for": "nominate", "department": org.data.pk, "q": "person"})
+    assert len(many.json()["results"]) == 20
+
+
+@pytest.mark.parametrize(
+    ("role", "form", "status"),
+    [
+        ("hr", "lead", 200),
+        ("hr", "nominate", 200),
+        ("max", "nominate", 200),  # manager of Data
+        ("max", "lead", 403),
+        ("maya", "nominate", 404),  # manager of Platform: Data is out of scope
+        ("ian", "nominate", 404),
+        ("lea", "lead", 404),
+    ],
+)
+def test_the_search_takes_the_pages_scope_and_role(client, org, role, form, status):
+    user = org.hr if role == "hr" else getattr(org, role).user
+    client.force_login(user)
+    response = search(client, **{"for": form, "department": org.data.pk, "q": "a"})
+    assert response.status_code == status
+
+
+def test_the_search_refuses_anonymous_and_bad_parameters(client, hr_client, org):
+    client.logout()
+    assert search(client, **{"for": "lead", "department": org.data.pk}).status_code == 302
+    client.force_login(org.hr)
+    for params in (
+        {"for": "everyone", "department": org.data.pk},
+        {"for": "lead", "department": "x"},
+        {"for": "lead", "department": org.data.pk, "sort": "name"},
+        {"for": "lead", "department": org.data.pk, "q": "x" * 101},
+    ):
+        assert search(client, **params).status_code == 400, params
+    assert search(client, **{"for": "lead", "department": 999999}).status_code == 404
+
+
+def test_the_search_and_the_page_cost_bounded_queries(
+    hr_client, org, crowd, django_assert_max_num_queries
+):
+    params = {"for": "nominate", "department": org.data.pk, "q": "person 1"}
+    with django_assert_max_num_queries(8):
+        assert len(search(hr_client, **params).json()["results"]) == 20
+    with django_assert_max_num_queries(60):
+        page = body(hr_client.get(reverse("dashboard:department", args=[org.data.pk])))
+    assert len(re.findall(r"<option value=\"\d+\"", page)) <= 2 * LIMIT + 10
