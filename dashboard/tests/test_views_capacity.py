@@ -302,7 +302,7 @@ def test_the_department_page_links_this_month_s_capacity(client, org, allocation
 # Cost ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("who", "queries"), [("hr", 11), ("lea", 16)])
+@pytest.mark.parametrize(("who", "queries"), [("hr", 11), ("lea", 17)])
 def test_the_page_runs_the_same_queries_at_any_size(
     client, org, allocations, today, grow, django_assert_num_queries, who, queries
 ):

@@ -63,7 +63,7 @@ def test_the_inbox_runs_the_same_queries_at_any_size(client, org, grow, django_a
     client.force_login(org.lea.user)
     for size in (10, 20):
         grow(size)
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(8):
             assert client.get(reverse("dashboard:inbox")).status_code == 200
 
 

@@ -191,8 +191,8 @@ def test_a_sync_costs_the_same_queries_at_any_size(api, org, size, django_assert
     client.get("/api/v1/people/")  # the token exists
     people = PersonFactory.create_batch(size, department=org.data)
     rows = [{"employee_id": p.employee_id, "level": 7, "email": p.email} for p in people]
-    # token + user, HR group, savepoint, lock the people, departments, emails taken by
-    # others, savepoint, UPDATE (one CASE per changed column), release, audit INSERT,
-    # release
-    with django_assert_num_queries(11):
+    # token with its user and HR role, savepoint, lock the people, departments, emails
+    # taken by others, savepoint, UPDATE (one CASE per changed column), release, audit
+    # INSERT, release
+    with django_assert_num_queries(10):
         assert client.post(URL, rows, format="json").json()["updated"] == size
