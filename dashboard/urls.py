@@ -44,7 +44,6 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read/", views.inbox_read, name="inbox_read"),
     path("role-changes/", views.role_changes, name="role_changes"),
-    path("succession-risks/", views.succession_risk_list, name="succession_risks"),
     path("audit/", audit.audit_list, name="audit"),
     path("audit/export.csv", audit.audit_export, name="audit_export"),
     path("sessions/", work.sessions, name="sessions"),

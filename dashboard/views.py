@@ -32,7 +32,6 @@ from techleads.selectors import (
     people_with_eligibility,
     rules_by_id,
     sessions_visible_to,
-    succession_risks,
     successors_with_flags,
 )
 from techleads.services import (
@@ -116,15 +115,6 @@ def department_list(request):
     rows = department_rows(Department.objects.filter(pk__in=ids), order=ids)
     context = {"form": form, "page": page, "rows": rows, "active": "departments"}
     return render(request, "dashboard/department_list.html", context)
-
-
-@login_required
-def succession_risk_list(request):
-    """Every succession risk in the viewer's scope, a page at a time (the overview lists
-    the first few)."""
-    risks = succession_risks().filter(department__in=departments_visible_to(request.user))
-    page = page_of(request, risks.order_by("department__name", "pk"))
-    return render(request, "dashboard/succession_risks.html", {"page": page, "active": "overview"})
 
 
 @login_required

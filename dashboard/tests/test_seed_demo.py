@@ -164,7 +164,7 @@ def test_make_run_checks_staleness_between_seeding_and_serving():
 def test_demo_prints_progress_logins_and_a_summary(demo):
     """One line per stage with its counts, the logins, then the one-line summary."""
     stages = [line for line in demo.splitlines() if line.startswith("  … ")]
-    assert len(stages) == 6 and all(any(c.isdigit() for c in line) for line in stages)
+    assert len(stages) == 7 and all(any(c.isdigit() for c in line) for line in stages)
     assert "hr " in demo and "password for all: demo-password-1" in demo
     assert demo.strip().splitlines()[-1].startswith("seed_demo: created 12 departments")
     hr = authenticate(username="hr", password="demo-password-1")
@@ -238,3 +238,17 @@ def test_demo_has_one_inactive_webhook_that_never_calls_out(demo):
     assert webhook.url == "https://hooks.example.com/techleads" and not webhook.is_active
     assert webhook.events == list(EVENTS)
     assert not WebhookDelivery.objects.exists()  # inactive: nothing was queued for it
+
+
+def test_the_overview_counts_the_demo_s_succession_risks_as_the_succession_page_does(
+    demo, client
+):
+    """The ranking the overview picks its risks by is stored (beat refreshes it): the demo
+    stores it, so a first look shows the same risks as the live Succession page."""
+    client.force_login(get_user_model().objects.get(username="hr"))
+    overview = client.get("/").content.decode()
+    risks = overview.split('id="risks-heading"', 1)[1].split("</section>", 1)[0]
+    live = client.get("/succession/?risk=transition_without_successor").content.decode()
+    assert "No succession risks." not in risks
+    assert risks.count('class="person"') == 2
+    assert live.count('<tr') - 1 == 2  # the header row, then one row per department

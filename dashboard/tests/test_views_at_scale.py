@@ -153,17 +153,8 @@ def test_the_department_page_pages_its_people_and_documents(client, org):
     assert table.count("Zed Person") == 4  # 29 people (Max, Dana, 27 Zeds), 25 a page
 
 
-def test_succession_risks_see_all_is_paged_and_scoped(client, org):
-    client.force_login(org.hr)
-    response = client.get(reverse("dashboard:succession_risks"))
-    assert response.status_code == 200
-    assert "<title>Succession risks" in response.content.decode()
-    client.force_login(org.ian.user)
-    assert client.get(reverse("dashboard:succession_risks")).status_code == 200
-
-
 @pytest.mark.parametrize(
-    "name", ["dashboard:overview", "dashboard:departments", "dashboard:succession_risks"]
+    "name", ["dashboard:overview", "dashboard:departments", "dashboard:succession"]
 )
 def test_department_pages_run_bounded_queries_at_two_sizes(
     client, org, name, django_assert_max_num_queries
