@@ -240,9 +240,7 @@ def test_demo_has_one_inactive_webhook_that_never_calls_out(demo):
     assert not WebhookDelivery.objects.exists()  # inactive: nothing was queued for it
 
 
-def test_the_overview_counts_the_demo_s_succession_risks_as_the_succession_page_does(
-    demo, client
-):
+def test_the_overview_counts_the_demo_s_succession_risks_as_the_succession_page_does(demo, client):
     """The ranking the overview picks its risks by is stored (beat refreshes it): the demo
     stores it, so a first look shows the same risks as the live Succession page."""
     client.force_login(get_user_model().objects.get(username="hr"))
@@ -251,4 +249,4 @@ def test_the_overview_counts_the_demo_s_succession_risks_as_the_succession_page_
     live = client.get("/succession/?risk=transition_without_successor").content.decode()
     assert "No succession risks." not in risks
     assert risks.count('class="person"') == 2
-    assert live.count('<tr') - 1 == 2  # the header row, then one row per department
+    assert live.count("<tr") - 1 == 2  # the header row, then one row per department
