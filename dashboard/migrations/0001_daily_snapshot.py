@@ -5,34 +5,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('departments', '0008_audit_append_only'),
+        ("departments", "0008_audit_append_only"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DailySnapshot',
+            name="DailySnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('departments', models.PositiveIntegerField(default=0)),
-                ('documents_current', models.PositiveIntegerField(default=0)),
-                ('documents_due_soon', models.PositiveIntegerField(default=0)),
-                ('documents_stale', models.PositiveIntegerField(default=0)),
-                ('tools_current', models.PositiveIntegerField(default=0)),
-                ('tools_due_soon', models.PositiveIntegerField(default=0)),
-                ('tools_stale', models.PositiveIntegerField(default=0)),
-                ('with_lead', models.PositiveIntegerField(default=0)),
-                ('succession_risks', models.PositiveIntegerField(default=0)),
-                ('recorded_at', models.DateTimeField(auto_now=True)),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='departments.department')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField()),
+                ("departments", models.PositiveIntegerField(default=0)),
+                ("documents_current", models.PositiveIntegerField(default=0)),
+                ("documents_due_soon", models.PositiveIntegerField(default=0)),
+                ("documents_stale", models.PositiveIntegerField(default=0)),
+                ("tools_current", models.PositiveIntegerField(default=0)),
+                ("tools_due_soon", models.PositiveIntegerField(default=0)),
+                ("tools_stale", models.PositiveIntegerField(default=0)),
+                ("with_lead", models.PositiveIntegerField(default=0)),
+                ("succession_risks", models.PositiveIntegerField(default=0)),
+                ("recorded_at", models.DateTimeField(auto_now=True)),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="departments.department",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['day'], name='dashboard_snapshot_day')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('department__isnull', False)), fields=('department', 'day'), name='dashboard_dailysnapshot_one_per_department_day', violation_error_message='A department has one snapshot a day.'), models.UniqueConstraint(condition=models.Q(('department__isnull', True)), fields=('day',), name='dashboard_dailysnapshot_one_organisation_row_per_day', violation_error_message='The organisation has one snapshot a day.')],
+                "indexes": [models.Index(fields=["day"], name="dashboard_snapshot_day")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("department__isnull", False)),
+                        fields=("department", "day"),
+                        name="dashboard_dailysnapshot_one_per_department_day",
+                        violation_error_message="A department has one snapshot a day.",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("department__isnull", True)),
+                        fields=("day",),
+                        name="dashboard_dailysnapshot_one_organisation_row_per_day",
+                        violation_error_message="The organisation has one snapshot a day.",
+                    ),
+                ],
             },
         ),
     ]

@@ -23,32 +23,40 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('departments', '0008_audit_append_only'),
-        ('sops', '0007_acknowledgement_reminders'),
+        ("departments", "0008_audit_append_only"),
+        ("sops", "0007_acknowledgement_reminders"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DepartmentSummary',
+            name="DepartmentSummary",
             fields=[
-                ('department', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='document_summary', serialize=False, to='departments.department')),
-                ('docs_current', models.IntegerField(default=0)),
-                ('docs_due_soon', models.IntegerField(default=0)),
-                ('docs_stale', models.IntegerField(default=0)),
-                ('docs_archived', models.IntegerField(default=0)),
-                ('tools_current', models.IntegerField(default=0)),
-                ('tools_due_soon', models.IntegerField(default=0)),
-                ('tools_stale', models.IntegerField(default=0)),
-                ('tools_archived', models.IntegerField(default=0)),
-                ('processes_current', models.IntegerField(default=0)),
-                ('processes_due_soon', models.IntegerField(default=0)),
-                ('processes_stale', models.IntegerField(default=0)),
-                ('processes_archived', models.IntegerField(default=0)),
+                (
+                    "department",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="document_summary",
+                        serialize=False,
+                        to="departments.department",
+                    ),
+                ),
+                ("docs_current", models.IntegerField(default=0)),
+                ("docs_due_soon", models.IntegerField(default=0)),
+                ("docs_stale", models.IntegerField(default=0)),
+                ("docs_archived", models.IntegerField(default=0)),
+                ("tools_current", models.IntegerField(default=0)),
+                ("tools_due_soon", models.IntegerField(default=0)),
+                ("tools_stale", models.IntegerField(default=0)),
+                ("tools_archived", models.IntegerField(default=0)),
+                ("processes_current", models.IntegerField(default=0)),
+                ("processes_due_soon", models.IntegerField(default=0)),
+                ("processes_stale", models.IntegerField(default=0)),
+                ("processes_archived", models.IntegerField(default=0)),
             ],
             options={
-                'verbose_name_plural': 'department summaries',
+                "verbose_name_plural": "department summaries",
             },
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),

@@ -4,34 +4,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('departments', '0008_audit_append_only'),
-        ('sops', '0008_department_summary'),
+        ("departments", "0008_audit_append_only"),
+        ("sops", "0008_department_summary"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='departmentsummary',
-            name='health_score',
+            model_name="departmentsummary",
+            name="health_score",
             field=models.FloatField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='departmentsummary',
-            name='scored_at',
+            model_name="departmentsummary",
+            name="scored_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='departmentsummary',
-            name='succession_risk',
+            model_name="departmentsummary",
+            name="succession_risk",
             field=models.BooleanField(default=False),
         ),
         migrations.AddIndex(
-            model_name='departmentsummary',
-            index=models.Index(fields=['health_score'], name='summary_health_idx'),
+            model_name="departmentsummary",
+            index=models.Index(fields=["health_score"], name="summary_health_idx"),
         ),
         migrations.AddIndex(
-            model_name='departmentsummary',
-            index=models.Index(condition=models.Q(('succession_risk', True)), fields=['department'], name='summary_risk_idx'),
+            model_name="departmentsummary",
+            index=models.Index(
+                condition=models.Q(("succession_risk", True)),
+                fields=["department"],
+                name="summary_risk_idx",
+            ),
         ),
     ]

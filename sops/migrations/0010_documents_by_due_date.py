@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('departments', '0008_audit_append_only'),
-        ('sops', '0009_department_health_ranking'),
+        ("departments", "0008_audit_append_only"),
+        ("sops", "0009_department_health_ranking"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['next_review_at'], name='document_due_idx'),
+            model_name="document",
+            index=models.Index(fields=["next_review_at"], name="document_due_idx"),
         ),
     ]
