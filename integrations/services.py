@@ -278,10 +278,11 @@ def _deliveries_insert(webhooks, event, items, occurred_at, now) -> int:
         return 0
     quote = connection.ops.quote_name
     one_row = "(" + ", ".join(["%s"] * len(INSERT_COLUMNS)) + ")"
-    sql = (
-        f"INSERT INTO {quote(WebhookDelivery._meta.db_table)} "  # noqa: S608 - names only
-        f"({', '.join(map(quote, INSERT_COLUMNS))}) VALUES {', '.join([one_row] * rows)}"
-    )
+    # Only quoted model names and %s placeholders are formatted in; values are parameters.
+    table = quote(WebhookDelivery._meta.db_table)
+    columns = ", ".join(map(quote, INSERT_COLUMNS))
+    values = ", ".join([one_row] * rows)
+    sql = f"INSERT INTO {table} ({columns}) VALUES {values}"  # noqa: S608  # nosec B608
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
     return rows
