@@ -11,15 +11,19 @@ from .constants import HoldingType
 from .selectors import Holding
 
 
+def receivers(person: Person):
+    """Who may receive `person`'s holdings: active people but `person`, by name."""
+    return Person.objects.filter(is_active=True).exclude(pk=person.pk).order_by("full_name", "id")
+
+
+def receiver_label(full_name: str, employee_id: str) -> str:
+    return f"{full_name} ({employee_id})"
+
+
 def receiver_choices(person: Person) -> list[tuple[int, str]]:
-    """Active people but `person`, by name: one query for every receiver field."""
-    people = (
-        Person.objects.filter(is_active=True)
-        .exclude(pk=person.pk)
-        .order_by("full_name", "id")
-        .values_list("pk", "full_name", "employee_id")
-    )
-    return [(pk, f"{name} ({employee_id})") for pk, name, employee_id in people]
+    """receivers(person) as choices: one query for every receiver field."""
+    people = receivers(person).values_list("pk", "full_name", "employee_id")
+    return [(pk, receiver_label(name, employee_id)) for pk, name, employee_id in people]
 
 
 class ChecklistMixin:

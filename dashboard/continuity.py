@@ -24,6 +24,7 @@ from techleads.selectors import current_assignment
 
 from .lists import page_of
 from .views import department_for_user
+from .widgets import PersonPicker, searchable
 
 HR_ONLY = "Only HR can transfer what people hold."
 
@@ -46,6 +47,21 @@ def holding_page(holding: Holding) -> str:
     return page + anchor.get(holding.type, "")
 
 
+def _pickers(form, *, person, department=None):
+    """The receivers (and a hand-over's successor) as person pickers: at most widgets.LIMIT
+    options each, whoever else by search; validation keeps every choice."""
+    for name, field in form.fields.items():
+        if name == "to" or name.startswith("to_"):
+            field.widget = PersonPicker()
+            field.widget.choices = field.choices
+            searchable(field, "receiver", person=person)
+        elif name == "person" and department is not None:
+            field.widget = PersonPicker()
+            field.widget.choices = field.choices
+            searchable(field, "lead", department)
+    return form
+
+
 def _checklist(form):
     return [(h, holding_page(h), item, receiver) for h, item, receiver in form.checklist()]
 
@@ -58,6 +74,7 @@ def person_transfer(request, pk):
     person = get_object_or_404(Person.objects.select_related("department"), pk=pk)
     holdings = person_holdings(person)
     form = TransferForm(request.POST or None, person=person, holdings=holdings)
+    _pickers(form, person=person)
     result = {}
 
     def transfer(_):
@@ -102,6 +119,7 @@ def hand_over_holdings(request, pk):
         outgoing=outgoing,
         holdings=holdings,
     )
+    _pickers(form, person=outgoing, department=department)
 
     def hand_over(_):
         return assignment_hand_over_with_holdings(

@@ -1,6 +1,6 @@
-"""The person picker's search (`/people/search/?for=&department=&q=`): at most MATCHES people
-of the very queryset the form's field offers, rebuilt here from the form and its department,
-as JSON for static/js/picker.js.
+"""The person picker's search (`/people/search/?for=&department=&q=`, or `&person=` for a
+transfer's receivers): at most MATCHES people of the very queryset the form's field offers,
+rebuilt here from the form and its department (or person), as JSON for static/js/picker.js.
 
 Scope and role are the page's: a department out of the viewer's scope is a 404, a form the
 viewer's role cannot submit a 403 (the same checks as the form's POST view). The match is a
@@ -12,8 +12,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
+from continuity.forms import receiver_label, receivers
 from departments.models import Person
 from departments.selectors import user_is_hr
 from techleads.selectors import can_manage_department
@@ -22,55 +24,81 @@ from .forms import LeadForm, NominateForm
 from .views import department_for_user
 
 MATCHES = 20
-PARAMS = {"for", "department", "q"}
-# Which form's field: how to build it, and who may use it (as its POST view checks).
+PARAMS = {"for", "department", "person", "q"}
+
+
+def _department_form(build, allowed):
+    """A department page's form: its `person` field, for whom may use the form."""
+
+    def choices(request, params):
+        department = department_for_user(request, _id(params, "department"))  # 404 out of scope
+        if not allowed(request.user, department):
+            raise PermissionDenied("Your role cannot use this form.")
+        field = build(request, department).fields["person"]
+        return field.queryset, field.label_from_instance
+
+    return choices
+
+
+def _receivers(request, params):
+    """A transfer's or hand-over's receivers (continuity's, HR only): anyone active but
+    the person whose holdings move."""
+    if not user_is_hr(request.user):
+        raise PermissionDenied("Only HR can transfer what people hold.")
+    person = get_object_or_404(Person, pk=_id(params, "person"))
+    return receivers(person), lambda p: receiver_label(p.full_name, p.employee_id)
+
+
+# Which form's field (as its POST view builds it and checks who may submit it).
 FORMS = {
-    "nominate": (
-        lambda request, department: NominateForm(department=department),
-        can_manage_department,
+    "nominate": _department_form(
+        lambda request, department: NominateForm(department=department), can_manage_department
     ),
-    "lead": (
+    "lead": _department_form(
         lambda request, department: LeadForm(department=department, user=request.user),
         lambda user, department: user_is_hr(user),
     ),
+    "receiver": _receivers,
 }
 
 
-def _bad(message):
-    return JsonResponse({"detail": message}, status=400)
+class BadRequest(Exception):
+    pass
+
+
+def _id(params, name) -> int:
+    value = params.get(name, "")
+    if not value.isdigit():
+        raise BadRequest(f"'{name}' is an id.")
+    return int(value)
 
 
 @require_GET
 @login_required
 def people_search(request):
-    unknown = set(request.GET) - PARAMS
-    if unknown:
-        return _bad(f"Unknown parameter: {', '.join(sorted(unknown))}.")
-    form_name = request.GET.get("for", "")
-    if form_name not in FORMS:
-        return _bad(f"'for' is one of: {', '.join(FORMS)}.")
-    department_id = request.GET.get("department", "")
-    if not department_id.isdigit():
-        return _bad("'department' is a department id.")
-    q = request.GET.get("q", "").strip()
-    if len(q) > 100:
-        return _bad("'q' is at most 100 characters.")
-    department = department_for_user(request, int(department_id))  # 404 out of scope
-    build, allowed = FORMS[form_name]
-    if not allowed(request.user, department):
-        raise PermissionDenied("Your role cannot use this form.")
-    field = build(request, department).fields["person"]
-    people = field.queryset
+    params = request.GET
+    try:
+        unknown = set(params) - PARAMS
+        if unknown:
+            raise BadRequest(f"Unknown parameter: {', '.join(sorted(unknown))}.")
+        choices = FORMS.get(params.get("for", ""))
+        if choices is None:
+            raise BadRequest(f"'for' is one of: {', '.join(FORMS)}.")
+        q = params.get("q", "").strip()
+        if len(q) > 100:
+            raise BadRequest("'q' is at most 100 characters.")
+        people, label = choices(request, params)
+    except BadRequest as error:
+        return JsonResponse({"detail": str(error)}, status=400)
     if q:
         people = people.filter(
             Q(full_name__icontains=q) | Q(employee_id__icontains=q) | Q(email__icontains=q)
         )
-    results = [_match(field, person) for person in people[:MATCHES]]
-    return JsonResponse({"results": results})
+    return JsonResponse({"results": [_match(label, person) for person in people[:MATCHES]]})
 
 
-def _match(field, person):
-    match = {"id": person.pk, "label": field.label_from_instance(person)}
+def _match(label, person):
+    match = {"id": person.pk, "label": label(person)}
     if Person._meta.get_field("department").is_cached(person) and person.department:
         match["hint"] = person.department.name
     verdict = getattr(person, "eligibility_verdict", None)

@@ -15,6 +15,7 @@ script asks the URL as the user types. Validation still uses the field's whole q
 """
 
 from copy import copy
+from itertools import islice
 
 from django import forms
 from django.urls import reverse
@@ -28,10 +29,11 @@ DEPARTMENT = Person._meta.get_field("department")
 LIMIT = 50  # options a searchable picker renders (plus the selected ones)
 
 
-def searchable(field, form_name: str, department) -> None:
-    """Give `field`'s picker the search URL that rebuilds this form's queryset server-side
-    (dashboard/picker.py): which form, and its department."""
-    query = urlencode({"for": form_name, "department": department.pk})
+def searchable(field, form_name: str, department=None, person=None) -> None:
+    """Give `field`'s picker the search URL that rebuilds this form's choices server-side
+    (dashboard/picker.py): which form, and its department (or person)."""
+    context = {"department": department.pk} if department else {"person": person.pk}
+    query = urlencode({"for": form_name, **context})
     field.widget.attrs["data-search"] = f"{reverse('dashboard:people_search')}?{query}"
 
 
@@ -43,26 +45,31 @@ class PickerMixin:
 
     def get_context(self, name, value, attrs):
         search = self.attrs.get("data-search")
-        queryset = getattr(self.choices, "queryset", None)
-        if not search or queryset is None:
+        if not search:
             return super().get_context(name, value, attrs)
         widget = copy(self)
         widget.attrs = {k: v for k, v in self.attrs.items() if k != "data-search"}
-        shown = copy(self.choices)
-        shown.queryset = queryset[: LIMIT + 1]
-        first = list(iter(shown))  # one query, LIMIT + 1 rows
+        queryset = getattr(self.choices, "queryset", None)
+        if queryset is not None:  # a model field's: one query, LIMIT + 1 rows
+            shown = copy(self.choices)
+            shown.queryset = queryset[: LIMIT + 1]
+            first = list(shown)
+        else:  # a list of (id, label) already read
+            first = list(islice(self.choices, LIMIT + 2))
+        blank = [c for c in first if c[0] == ""]
         people = [c for c in first if c[0] != ""]
-        more = len(people) > LIMIT
-        if more:
-            first = first[: len(first) - 1]
+        if len(people) > LIMIT:
+            people = people[:LIMIT]
             widget.attrs["data-search"] = search
-        shown_ids = {str(c[0]) for c in first}
+        shown_ids = {str(c[0]) for c in people}
         chosen = [v for v in self.format_value(value) if v.isdigit() and v not in shown_ids]
-        if chosen:  # bound beyond the first ones: one more query, for those only
+        if chosen and queryset is not None:  # bound beyond the first: one more query
             extra = copy(self.choices)
             extra.queryset = queryset.filter(pk__in=chosen[:LIMIT])
-            first += [c for c in extra if c[0] != ""]
-        widget.choices = first
+            people += [c for c in extra if c[0] != ""]
+        elif chosen:
+            people += [c for c in self.choices if str(c[0]) in chosen]
+        widget.choices = blank + people
         return super(PickerMixin, widget).get_context(name, value, attrs)
 
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):

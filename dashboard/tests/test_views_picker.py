@@ -133,3 +133,54 @@ def test_the_search_and_the_page_cost_bounded_queries(
     with django_assert_max_num_queries(60):
         page = body(hr_client.get(reverse("dashboard:department", args=[org.data.pk])))
     assert len(re.findall(r"<option value=\"\d+\"", page)) <= 2 * LIMIT + 10
+
+
+# Continuity's receivers (transfer and hand-over with holdings) ----------------------------
+
+
+@pytest.fixture
+def runbook(org):
+    from sops.services import document_create
+
+    return document_create(
+        actor=org.hr, title="Deploy runbook", kind="playbook", department=org.platform,
+        owner=org.lea,
+    )  # fmt: skip
+
+
+def selects(page):
+    """name -> option ids of every select on the page."""
+    found = re.findall(r'<select name="([^"]+)"(.*?)</select>', page, re.S)
+    return {name: (rest, re.findall(r'<option value="(\d+)"', rest)) for name, rest in found}
+
+
+def test_the_receivers_are_bounded_pickers_and_take_anyone_active(hr_client, org, crowd, runbook):
+    url = reverse("dashboard:person_transfer", args=[org.lea.pk])
+    page = body(hr_client.get(url))
+    pickers = selects(page)
+    for name in ("to", f"to_document_{runbook.pk}"):
+        rest, ids = pickers[name]
+        assert len(ids) == LIMIT and "data-search=" in rest and "for=receiver" in rest
+    last = crowd[-1]
+    form = {"to": last.pk, "reason": "Lea leaves", f"item_document_{runbook.pk}": "on"}
+    preview = body(hr_client.post(url, {**form, "dry_run": "on"}))
+    assert f"Deploy runbook: to {last.full_name}" in preview
+    assert str(last.pk) in selects(preview)["to"][1]  # kept selected beyond the bound
+    found = search(hr_client, **{"for": "receiver", "person": org.lea.pk, "q": last.employee_id})
+    assert found.json()["results"] == [
+        {"id": last.pk, "label": f"{last.full_name} ({last.employee_id})"}
+    ]
+    lea = search(hr_client, **{"for": "receiver", "person": org.lea.pk, "q": "Lea Lead"})
+    assert lea.json() == {"results": []}  # not a receiver of her own holdings
+    page = body(hr_client.get(reverse("dashboard:hand_over_holdings", args=[org.platform.pk])))
+    rest, ids = selects(page)[f"to_document_{runbook.pk}"]
+    assert len(ids) == LIMIT and "data-search=" in rest
+
+
+@pytest.mark.parametrize(("role", "status"), [("hr", 200), ("maya", 403), ("lea", 403)])
+def test_the_receivers_search_is_hr_only(client, org, role, status):
+    client.force_login(org.hr if role == "hr" else getattr(org, role).user)
+    response = search(client, **{"for": "receiver", "person": org.lea.pk})
+    assert response.status_code == status
+    if role == "hr":
+        assert search(client, **{"for": "receiver", "person": 999999}).status_code == 404
