@@ -227,6 +227,10 @@ class RecordSessionForm(forms.Form):
         help_text="Invitees not ticked are recorded absent.",
     )
     link = forms.URLField(max_length=500, required=False, label="Slides or recording")
+    # Cancelling cannot be undone: it asks to be confirmed, as ending an assignment does.
+    confirm_cancel = forms.BooleanField(
+        required=False, label="Yes, cancel this session (this cannot be undone)"
+    )
 
     def __init__(self, *args, session, **kwargs):
         super().__init__(*args, **kwargs)
@@ -234,6 +238,16 @@ class RecordSessionForm(forms.Form):
             session_invites__session=session
         ).order_by("full_name")
         self.fields["present"].label_from_instance = lambda person: person.full_name
+
+    def clean(self):
+        data = super().clean()
+        confirmed = data.pop("confirm_cancel", False)  # the form's, not the service's
+        if data.get("status") == SessionStatus.CANCELLED and not confirmed:
+            self.add_error(
+                "confirm_cancel",
+                "Tick the box to confirm. Nothing was cancelled; the session stays scheduled.",
+            )
+        return data
 
 
 class TaskForm(ScopedForm):

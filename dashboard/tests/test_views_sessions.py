@@ -307,7 +307,7 @@ def test_recording_a_held_session_marks_present_and_absent(client, org, sessions
 def test_cancelling_a_session_records_no_attendance(client, org, sessions):
     client.force_login(org.hr)
     session = sessions["platform"]
-    client.post(record_url(session), {"status": "cancelled"})
+    client.post(record_url(session), {"status": "cancelled", "confirm_cancel": "on"})
     session.refresh_from_db()
     assert session.status == "cancelled"
     assert set(session.invites.values_list("attendance", flat=True)) == {"invited"}
@@ -318,7 +318,9 @@ def test_recording_twice_shows_the_refusal_on_the_page(client, org, sessions, ti
     held(time_machine, session)
     client.force_login(org.lea.user)  # after the wait: an idle login has ended by then
     client.post(record_url(session), {"status": "completed", "present": [org.ian.pk]})
-    response = client.post(record_url(session), {"status": "cancelled", "present": []})
+    response = client.post(
+        record_url(session), {"status": "cancelled", "present": [], "confirm_cancel": "on"}
+    )
     assert response.status_code == 200
     assert "This session is already completed." in body(response)
     session.refresh_from_db()
@@ -363,10 +365,22 @@ def test_recording_a_future_session_as_held_is_refused_on_the_page(client, org, 
     assert set(session.invites.values_list("attendance", flat=True)) == {"invited"}
 
 
+def test_cancelling_asks_to_be_confirmed_and_changes_nothing_until_then(client, org, sessions):
+    client.force_login(org.lea.user)
+    session = sessions["platform"]
+    page = section(body(client.get(session_url(session))), "record-heading")
+    assert 'name="confirm_cancel"' in page and "cannot be undone" in page
+    response = client.post(record_url(session), {"status": "cancelled"})
+    assert response.status_code == 200
+    assert "Tick the box to confirm. Nothing was cancelled" in body(response)
+    session.refresh_from_db()
+    assert session.status == "scheduled"
+
+
 def test_a_future_session_is_cancelled_from_its_page(client, org, sessions):
     client.force_login(org.lea.user)
     session = sessions["platform"]
-    response = client.post(record_url(session), {"status": "cancelled"})
+    response = client.post(record_url(session), {"status": "cancelled", "confirm_cancel": "on"})
     assert response.status_code == 302 and response["Location"] == session_url(session)
     assert "Recorded as cancelled." in body(client.get(session_url(session)))
     session.refresh_from_db()
