@@ -20,11 +20,13 @@ from departments.models import Person
 from departments.selectors import user_is_hr
 from techleads.selectors import can_manage_department
 
+from . import responsibilities
 from .forms import LeadForm, NominateForm
 from .views import department_for_user
+from .widgets import PickerMixin
 
 MATCHES = 20
-PARAMS = {"for", "department", "person", "q"}
+PARAMS = {"for", "department", "person", "field", "q"}
 
 
 def _department_form(build, allowed):
@@ -49,6 +51,22 @@ def _receivers(request, params):
     return receivers(person), lambda p: receiver_label(p.full_name, p.employee_id)
 
 
+def _viewer_form(build):
+    """A form built from the viewer alone (sessions, tasks, allocations, incidents): the
+    page's own builder, None when the viewer has no such form (a 403); `field` names it."""
+
+    def choices(request, params):
+        form = build(request)
+        if form is None:
+            raise PermissionDenied("Your role cannot use this form.")
+        field = form.fields.get(params.get("field", ""))
+        if field is None or not isinstance(field.widget, PickerMixin):
+            raise BadRequest("'field' is one of the form's people.")
+        return field.queryset, field.label_from_instance
+
+    return choices
+
+
 # Which form's field (as its POST view builds it and checks who may submit it).
 FORMS = {
     "nominate": _department_form(
@@ -59,6 +77,10 @@ FORMS = {
         lambda user, department: user_is_hr(user),
     ),
     "receiver": _receivers,
+    "session": _viewer_form(responsibilities._session_form),
+    "task": _viewer_form(responsibilities._task_form),
+    "allocation": _viewer_form(responsibilities._allocation_form),
+    "incident": _viewer_form(responsibilities._incident_form),
 }
 
 

@@ -63,6 +63,7 @@ from techleads.services import incident_resolve as resolve_incident
 
 from . import forms
 from .lists import bounded_choices, filter_list, form_action, offer_departments, page_of
+from .widgets import searchable_people
 
 
 def _run_by(request, *, or_managed: bool = False) -> set[int]:
@@ -97,7 +98,8 @@ def _session_form(request, data=None):
     if not led.exists():
         return None
     people = people_visible_to(request.user)
-    return bounded_choices(forms.SessionForm(data, departments=led, people=people))
+    form = forms.SessionForm(data, departments=led, people=people)
+    return searchable_people(bounded_choices(form), "session")
 
 
 @login_required
@@ -181,9 +183,8 @@ def _task_form(request, data=None):
     )
     if not projects.exists():
         return None
-    return bounded_choices(
-        forms.TaskForm(data, projects=projects, people=people_visible_to(request.user))
-    )
+    form = forms.TaskForm(data, projects=projects, people=people_visible_to(request.user))
+    return searchable_people(bounded_choices(form), "task")
 
 
 @login_required
@@ -266,7 +267,8 @@ def _allocation_form(request, data=None):
         department__in=led.values("pk"), is_active=True
     )
     people = people_visible_to(request.user).filter(department__in=led.values("pk"))
-    return bounded_choices(forms.AllocationForm(data, projects=projects, people=people))
+    form = forms.AllocationForm(data, projects=projects, people=people)
+    return searchable_people(bounded_choices(form), "allocation")
 
 
 @login_required
@@ -350,9 +352,8 @@ def _incident_form(request, data=None):
     scope = departments_led_by(request.user, or_managed=True)
     if not scope.exists():
         return None
-    return bounded_choices(
-        forms.IncidentForm(data, departments=scope, people=people_visible_to(request.user))
-    )
+    form = forms.IncidentForm(data, departments=scope, people=people_visible_to(request.user))
+    return searchable_people(bounded_choices(form), "incident")
 
 
 @login_required

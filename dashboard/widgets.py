@@ -37,6 +37,16 @@ def searchable(field, form_name: str, department=None, person=None) -> None:
     field.widget.attrs["data-search"] = f"{reverse('dashboard:people_search')}?{query}"
 
 
+def searchable_people(form, form_name: str):
+    """Every person picker of a form built from the viewer alone (dashboard/responsibilities.py)
+    searchable: the search rebuilds the form for the viewer and reads the named field."""
+    for name, field in form.fields.items() if form is not None else ():
+        if isinstance(field.widget, PickerMixin):
+            query = urlencode({"for": form_name, "field": name})
+            field.widget.attrs["data-search"] = f"{reverse('dashboard:people_search')}?{query}"
+    return form
+
+
 class PickerMixin:
     picker = "one"
 
@@ -53,7 +63,7 @@ class PickerMixin:
         if queryset is not None:  # a model field's: one query, LIMIT + 1 rows
             shown = copy(self.choices)
             shown.queryset = queryset[: LIMIT + 1]
-            first = list(shown)
+            first = list(iter(shown))  # iter: list() would ask len(), a COUNT
         else:  # a list of (id, label) already read
             first = list(islice(self.choices, LIMIT + 2))
         blank = [c for c in first if c[0] == ""]

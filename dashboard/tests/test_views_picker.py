@@ -184,3 +184,24 @@ def test_the_receivers_search_is_hr_only(client, org, role, status):
     assert response.status_code == status
     if role == "hr":
         assert search(client, **{"for": "receiver", "person": 999999}).status_code == 404
+
+
+# The forms built from the viewer alone (sessions, tasks, allocations, incidents) ----------
+
+
+def test_the_session_form_pickers_are_bounded_and_search_the_viewers_people(client, org):
+    crowd = PersonFactory.create_batch(MANY, department=org.platform, level=3)
+    client.force_login(org.lea.user)  # Tech Lead of Platform
+    page = body(client.get(reverse("dashboard:sessions")))
+    pickers = selects(page)
+    for name in ("new-presenter", "new-invitees", "new-mandatory"):
+        rest, ids = pickers[name]
+        assert len(ids) == LIMIT and "for=session" in rest, name
+    last = crowd[-1]
+    params = {"for": "session", "field": "invitees", "q": last.employee_id}
+    assert [m["id"] for m in search(client, **params).json()["results"]] == [last.pk]
+    dana = {"for": "session", "field": "invitees", "q": org.dana.full_name}
+    assert search(client, **dana).json() == {"results": []}  # Data: out of her scope
+    assert search(client, **{**params, "field": "topic"}).status_code == 400
+    client.force_login(org.ian.user)  # an employee has no session form
+    assert search(client, **params).status_code == 403
