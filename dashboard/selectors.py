@@ -11,7 +11,7 @@ from departments.models import AuditEntry, Department
 from departments.selectors import user_is_hr, user_person
 from sops.constants import DocumentStatus
 from sops.models import DepartmentSummary, Document, Notification, StalenessRun
-from sops.summary import GROUPS, group_of, kinds_of
+from sops.summary import GROUPS
 from techleads.selectors import (
     departments_with_lead,
     has_active_lead,
@@ -77,37 +77,6 @@ def document_counts(departments: QuerySet[Department]) -> dict[int, dict[str, in
         "department_id", *(_status_total(s) for s in STATUSES)
     )
     return {pk: dict(zip(STATUSES, counts, strict=True)) for pk, *counts in rows}
-
-
-def documents_count(filterset) -> int | None:
-    """How many documents a documents list shows, from the summary (no COUNT over the
-    documents), when its filters are ones the summary answers: department, status, and a
-    kind that is a group of its own (tools, processes). None otherwise (the page counts).
-    Everyone who reads documents reads them all, so no scope narrows the count."""
-    form = filterset.form
-    if not form.is_bound:
-        data = {}
-    elif form.is_valid():
-        data = {name: value for name, value in form.cleaned_data.items() if value}
-    else:
-        return None
-    kind = data.pop("kind", None)
-    group = group_of(kind) if kind else None
-    if kind and kinds_of(group) != [kind]:
-        return None
-    department = data.pop("department", None)
-    status = data.pop("status", None)
-    if data:  # search, owner, involved_department: only a COUNT answers
-        return None
-    rows = DepartmentSummary.objects.all()
-    if department is not None:
-        rows = rows.filter(department=department)
-    columns = [
-        F(f"{g}_{s}")
-        for g in ([group] if group else GROUPS)
-        for s in ([status] if status else STATUSES)
-    ]
-    return rows.aggregate(n=Coalesce(Sum(sum(columns[1:], columns[0])), Value(0)))["n"]
 
 
 def stale_documents():

@@ -17,6 +17,7 @@ from departments.selectors import count_subquery, user_is_hr
 from sops.filtersets import DocumentFilter
 from sops.selectors import can_review_document, documents_visible_to
 from sops.services import document_review_record
+from sops.summary import documents_count
 from techleads.constants import SessionStatus
 from techleads.filtersets import DepartmentFilter, PersonFilter
 from techleads.models import Incident
@@ -53,7 +54,6 @@ from .lists import bounded_choices, filter_list, form_action, page_of, sort_list
 from .selectors import (
     DEPARTMENT_SORTS,
     department_rows,
-    documents_count,
     notifications_for,
     overview,
 )

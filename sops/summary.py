@@ -11,7 +11,8 @@ from collections import Counter
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Sum, Value
+from django.db.models.functions import Coalesce
 
 from departments.models import Department
 
@@ -142,3 +143,35 @@ def summary_differences() -> list[tuple[int, str, int, int]]:
             if row.get(name, 0) != counted[name]:
                 differences.append((counted["pk"], name, row.get(name, 0), counted[name]))
     return differences
+
+
+def documents_count(filterset) -> int | None:
+    """How many documents a documents list (the dashboard's, the API's `sops/`) shows, from
+    the summary (no COUNT over the documents), when its filters are ones the summary
+    answers: department, status, and a kind that is a group of its own (tools,
+    processes). None otherwise (the list counts). Everyone who reads documents reads them
+    all, so no scope narrows the count (the caller checks the reader reads them)."""
+    form = filterset.form
+    if not form.is_bound:
+        data = {}
+    elif form.is_valid():
+        data = {name: value for name, value in form.cleaned_data.items() if value}
+    else:
+        return None
+    kind = data.pop("kind", None)
+    group = group_of(kind) if kind else None
+    if kind and kinds_of(group) != [kind]:
+        return None
+    department = data.pop("department", None)
+    status = data.pop("status", None)
+    if data:  # search, owner, involved_department: only a COUNT answers
+        return None
+    rows = DepartmentSummary.objects.all()
+    if department is not None:
+        rows = rows.filter(department=department)
+    columns = [
+        F(f"{g}_{s}")
+        for g in ([group] if group else GROUPS)
+        for s in ([status] if status else STATUSES)
+    ]
+    return rows.aggregate(n=Coalesce(Sum(sum(columns[1:], columns[0])), Value(0)))["n"]

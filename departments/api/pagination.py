@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, QuerySet, Subquery, Value
 from django.db.models.query import ModelIterable
@@ -29,7 +31,13 @@ class CountingPaginator(Paginator):
     """Django's paginator, reading a page and the list's total in one query instead of a
     COUNT and then the page: the count is an uncorrelated subquery of the page's query,
     which PostgreSQL runs once. A page past the end (no rows) counts the usual way, to
-    tell an empty list's first page from a page that does not exist."""
+    tell an empty list's first page from a page that does not exist. `count`, when the
+    view knows the total without a COUNT (from a summary), is taken as given."""
+
+    def __init__(self, *args, count: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if count is not None:
+            self.count = count  # the cached property's value
 
     def page(self, number):
         queryset = self.object_list
@@ -61,6 +69,12 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # A view that knows its list's total cheaply says so with `list_count()`.
+        count = view.list_count() if hasattr(view, "list_count") else None
+        self.django_paginator_class = partial(CountingPaginator, count=count)
+        return super().paginate_queryset(queryset, request, view)
 
 
 # The paginator's parameters, for the schema of custom list actions (see `paginated`).
