@@ -105,6 +105,8 @@ class Document(models.Model):
             # Lists by due date (the documents page, the overview's upcoming reviews): an
             # index walk in order that stops at the page, not a sort of every document.
             models.Index(fields=["next_review_at"], name="document_due_idx"),
+            # The API's `sops/` list in its default order (title, id): the same walk.
+            models.Index(fields=["title", "id"], name="document_title_idx"),
             # The staleness check: due or stale documents not yet reported at that status.
             models.Index(
                 fields=["status"],
