@@ -283,6 +283,6 @@ def test_the_capacity_page_shows_the_peak(client, halves):
         reverse("dashboard:capacity"), {"period_start": "2030-05-01", "period_end": "2030-05-31"}
     ).content.decode()
     assert "Peak" in page
-    row = next(line for line in page.splitlines() if "Ian Engineer</th>" in line)
+    row = next(line for line in page.splitlines() if "Ian Engineer</a></th>" in line)
     assert '<td data-label="Peak allocated">60%</td>' in row and "Over-allocated" not in page
     assert "40% unallocated" in page
