@@ -5,13 +5,13 @@ These subclass techleads' viewsets and take over their routes (config/urls.py), 
 change of a person through the API goes through continuity's guard."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from departments.api.pagination import PAGE_PARAMETERS
-from departments.api.permissions import IsHR, IsIntegrationOrHR
+from departments.api.permissions import IsHR
 from departments.api.serializers import PersonSerializer
 from departments.api.viewsets import GenericViewSet
 from departments.errors import Forbidden
@@ -67,6 +67,44 @@ BLOCKED = OpenApiExample(
 )
 
 
+BULK_UPSERT_SCHEMA = extend_schema(
+    request=GuardedPersonRowSerializer(many=True),
+    responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+    description=(
+        "HRIS sync: upsert people by employee_id, all rows or none. A row changes only "
+        "the fields it carries (a new person also needs full_name, track and level); "
+        "null clears email, jira_account_id and department. The department is an id or "
+        "a slug, is_active a JSON boolean. A row that deactivates someone who holds "
+        "anything, or moves a Tech Lead to another department, needs `transfer_to` (the "
+        "receiver's employee_id): their holdings move first. A bad row makes a 400 with "
+        "`rows` mapping each bad row's number (from 1) to its field errors (a blocked "
+        "row: the field and `holdings`); nothing is written."
+    ),
+    examples=[
+        OpenApiExample(
+            "Deactivate a lead, transferring to E0042",
+            value=[{"employee_id": "E0007", "is_active": False, "transfer_to": "E0042"}],
+            request_only=True,
+        ),
+        OpenApiExample(
+            "Blocked row (400)",
+            value={
+                "detail": "1 row(s) are invalid; nothing was imported.",
+                "rows": {
+                    "1": {
+                        "is_active": ["Lea Lead still holds 1 item(s): Deploy runbook. …"],
+                        "holdings": [ITEM],
+                    }
+                },
+            },
+            response_only=True,
+            status_codes=["400"],
+        ),
+    ],
+)
+
+
+@extend_schema_view(bulk_upsert=BULK_UPSERT_SCHEMA)
 class GuardedPersonViewSet(PersonViewSet):
     """`people/`: a change that would leave holdings without a holder is a 409 unless it
     names `transfer_to`. People are never deleted (no DELETE)."""
@@ -99,58 +137,7 @@ class GuardedPersonViewSet(PersonViewSet):
     def update(self, request, *args, **kwargs):
         return super().update(request, *args, **kwargs)
 
-    @extend_schema(
-        request=GuardedPersonRowSerializer(many=True),
-        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
-        description=(
-            "HRIS sync: upsert people by employee_id, all rows or none. A row changes only "
-            "the fields it carries (a new person also needs full_name, track and level); "
-            "null clears email, jira_account_id and department. The department is an id or "
-            "a slug, is_active a JSON boolean. A row that deactivates someone who holds "
-            "anything, or moves a Tech Lead to another department, needs `transfer_to` (the "
-            "receiver's employee_id): their holdings move first. A bad row makes a 400 with "
-            "`rows` mapping each bad row's number (from 1) to its field errors (a blocked "
-            "row: the field and `holdings`); nothing is written."
-        ),
-        examples=[
-            OpenApiExample(
-                "Deactivate a lead, transferring to E0042",
-                value=[{"employee_id": "E0007", "is_active": False, "transfer_to": "E0042"}],
-                request_only=True,
-            ),
-            OpenApiExample(
-                "Blocked row (400)",
-                value={
-                    "detail": "1 row(s) are invalid; nothing was imported.",
-                    "rows": {
-                        "1": {
-                            "is_active": ["Lea Lead still holds 1 item(s): Deploy runbook. …"],
-                            "holdings": [ITEM],
-                        }
-                    },
-                },
-                response_only=True,
-                status_codes=["400"],
-            ),
-        ],
-    )
-    @action(
-        detail=False,
-        methods=["post"],
-        url_path="bulk-upsert",
-        permission_classes=[IsIntegrationOrHR],
-    )
-    def bulk_upsert(self, request):
-        rows = request.data.get("rows") if isinstance(request.data, dict) else request.data
-        if not isinstance(rows, list) or not rows:
-            return Response(
-                {"rows": ["Expected a non-empty list of people."]},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
-        result = people_upsert_guarded(actor=request.user, rows=rows)
-        return Response(
-            {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
-        )
+    upsert_service = staticmethod(people_upsert_guarded)
 
     @extend_schema(
         responses={200: HoldingsSerializer, **ERRORS},

@@ -275,6 +275,7 @@ class PersonViewSet(
     serializer_class = PersonSerializer
     create_service = staticmethod(person_create)
     update_service = staticmethod(person_update)
+    upsert_service = staticmethod(people_upsert)
     instance_name = "person"
     filterset_class = filtersets.PersonFilter
     permission_classes = [HRWritesOthersRead]
@@ -335,7 +336,7 @@ class PersonViewSet(
                 {"rows": ["Expected a non-empty list of people."]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        result = people_upsert(actor=request.user, rows=rows)
+        result = self.upsert_service(actor=request.user, rows=rows)
         return Response(
             {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
         )
