@@ -54,7 +54,9 @@ class TransferInputSerializer(serializers.Serializer):
         help_text="The receiver (an active person); optional when every item names its own.",
     )
     reason = serializers.CharField(max_length=5000)
-    items = TransferItemSerializer(many=True, required=False, help_text="Default: every item.")
+    items = TransferItemSerializer(
+        many=True, required=False, allow_empty=False, help_text="Default: every item."
+    )
     dry_run = serializers.BooleanField(default=False)
     override_reason = serializers.CharField(
         max_length=5000,
@@ -62,6 +64,13 @@ class TransferInputSerializer(serializers.Serializer):
         allow_blank=True,
         help_text="For an ineligible receiver of the tech_lead item (HR's override).",
     )
+
+    def validate_items(self, items):
+        named = [(item["type"], item["id"]) for item in items]
+        twice = sorted({f"{kind} {pk}" for kind, pk in named if named.count((kind, pk)) > 1})
+        if twice:
+            raise serializers.ValidationError(f"Each item once: {', '.join(twice)} is named twice.")
+        return items
 
 
 # A change of a person (PUT, PATCH) also takes `transfer_to`; answers stay `Person`.

@@ -293,3 +293,26 @@ def test_transfer_of_an_item_the_person_does_not_hold_is_a_400(api, org, holding
     )
     assert response.status_code == 400
     assert "does not hold" in response.json()["items"][0]
+
+
+@pytest.mark.parametrize(
+    ("items", "words"),
+    [
+        ([], "may not be empty"),
+        ([{"type": "tech_lead", "id": 0}, {"type": "tech_lead", "id": 0}], "named twice"),
+    ],
+    ids=["empty", "twice"],
+)
+def test_transfer_items_empty_or_named_twice_are_a_400_and_move_nothing(
+    api, org, holdings, items, words
+):
+    items = [{**item, "id": org.lead.pk} for item in items]
+    response = api("hr").post(
+        f"/api/v1/people/{org.lea.pk}/transfer/",
+        {"to": org.ian.pk, "reason": "r", "items": items},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert words in str(response.json()["items"])
+    org.lead.refresh_from_db()
+    assert org.lead.ended_at is None
