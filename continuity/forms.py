@@ -3,6 +3,7 @@ the one receiver for all). The admin's transfer page, the dashboard's and the da
 hand-over share it."""
 
 from django import forms
+from django.utils.choices import BaseChoiceIterator
 
 from departments.models import Person
 from techleads.forms import LeadForm
@@ -20,10 +21,31 @@ def receiver_label(full_name: str, employee_id: str) -> str:
     return f"{full_name} ({employee_id})"
 
 
-def receiver_choices(person: Person) -> list[tuple[int, str]]:
-    """receivers(person) as choices: one query for every receiver field."""
-    people = receivers(person).values_list("pk", "full_name", "employee_id")
-    return [(pk, receiver_label(name, employee_id)) for pk, name, employee_id in people]
+class ReceiverChoices(BaseChoiceIterator):
+    """A blank choice, then `queryset`'s people as (id, label), read only when iterated:
+    a picker reads its first few (a LIMIT), a submitted receiver is checked with one query
+    (ReceiverField), so no form reads every active person of a large organisation."""
+
+    def __init__(self, queryset, blank: str):
+        self.queryset = queryset
+        self.blank = blank
+
+    def __iter__(self):
+        yield "", self.blank
+        for pk, name, employee_id in self.queryset.values_list("pk", "full_name", "employee_id"):
+            yield pk, receiver_label(name, employee_id)
+
+
+class ReceiverField(forms.TypedChoiceField):
+    """A person id among ReceiverChoices, checked in the database, not among the choices."""
+
+    def __init__(self, **kwargs):
+        super().__init__(coerce=int, empty_value=None, required=False, **kwargs)
+
+    def valid_value(self, value) -> bool:
+        if isinstance(self.choices, ReceiverChoices):
+            return str(value).isdigit() and self.choices.queryset.filter(pk=value).exists()
+        return super().valid_value(value)
 
 
 class ChecklistMixin:
@@ -32,7 +54,7 @@ class ChecklistMixin:
 
     default_receiver = "The receiver above"
 
-    def add_checklist(self, *, person: Person, holdings: list[Holding], choices) -> None:
+    def add_checklist(self, *, person: Person, holdings: list[Holding]) -> None:
         self.person = person
         self.holdings = holdings
         self.rows = []
@@ -44,11 +66,8 @@ class ChecklistMixin:
             receiver = None
             if holding.type != HoldingType.SUCCESSOR:
                 receiver = f"to_{key}"
-                self.fields[receiver] = forms.TypedChoiceField(
-                    coerce=int,
-                    empty_value=None,
-                    required=False,
-                    choices=[("", self.default_receiver), *choices],
+                self.fields[receiver] = ReceiverField(
+                    choices=ReceiverChoices(receivers(person), self.default_receiver),
                     label=f"Receiver of {holding.label}",
                 )
             self.rows.append((holding, f"item_{key}", receiver))
@@ -74,10 +93,7 @@ class TransferForm(ChecklistMixin, forms.Form):
     """What holdings_transfer takes: `to`, `reason`, `override_reason`, `dry_run` and the
     checklist."""
 
-    to = forms.TypedChoiceField(
-        coerce=int,
-        empty_value=None,
-        required=False,
+    to = ReceiverField(
         label="Receiver",
         help_text="Receives every item that has no receiver of its own.",
     )
@@ -94,9 +110,8 @@ class TransferForm(ChecklistMixin, forms.Form):
 
     def __init__(self, data=None, *, person: Person, holdings: list[Holding], **kwargs):
         super().__init__(data, **kwargs)
-        choices = receiver_choices(person)
-        self.fields["to"].choices = [("", "Choose a person"), *choices]
-        self.add_checklist(person=person, holdings=holdings, choices=choices)
+        self.fields["to"].choices = ReceiverChoices(receivers(person), "Choose a person")
+        self.add_checklist(person=person, holdings=holdings)
 
     def clean(self):
         data = super().clean()
@@ -131,8 +146,7 @@ class HandOverHoldingsForm(ChecklistMixin, LeadForm):
 
     def __init__(self, data=None, *, department, user, outgoing: Person, holdings, **kwargs):
         super().__init__(data, department=department, user=user, **kwargs)
-        choices = receiver_choices(outgoing)
-        self.add_checklist(person=outgoing, holdings=holdings, choices=choices)
+        self.add_checklist(person=outgoing, holdings=holdings)
 
     def hand_over_kwargs(self) -> dict:
         """assignment_hand_over_with_holdings' arguments from the cleaned form."""
