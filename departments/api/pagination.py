@@ -9,6 +9,8 @@ from rest_framework.pagination import PageNumberPagination
 
 # The page's rows carry the list's total under this name (an annotation).
 TOTAL = "_list_total"
+# No list has this many pages; a larger page number is not looked up.
+PAGE_NUMBER_LIMIT = 10**9
 
 
 def countable_with_page(queryset) -> bool:
@@ -46,7 +48,10 @@ class CountingPaginator(Paginator):
             number = int(number)
         except (TypeError, ValueError):
             number = 0
-        if number < 1 or "count" in self.__dict__ or not countable_with_page(queryset):
+        # Past PAGE_NUMBER_LIMIT the OFFSET would overflow the database's integers: such a
+        # page does not exist, which Django's own way says (after a COUNT) as a 404.
+        beyond = number > PAGE_NUMBER_LIMIT
+        if number < 1 or beyond or "count" in self.__dict__ or not countable_with_page(queryset):
             return super().page(given)  # its errors, its way
         total = queryset.order_by().values(_one=Value(1)).annotate(n=Count("*")).values("n")
         bottom = (number - 1) * self.per_page

@@ -60,3 +60,11 @@ def test_queries_the_subquery_would_count_wrongly_are_counted_the_usual_way(org)
     assert not countable_with_page([1, 2, 3])
     paginator = CountingPaginator(Person.objects.order_by("id").distinct(), 4)
     assert (paginator.page(2).paginator.count, len(paginator.page(2))) == (6, 2)
+
+
+@pytest.mark.parametrize("number", ["29654746830671559262208", "4611686018427387903"])
+def test_a_page_number_beyond_any_list_is_a_404_not_a_500(api, org, number):
+    """Found by schemathesis on PostgreSQL: the page's OFFSET overflowed a bigint."""
+    for url in (PEOPLE, "/api/v1/eligibility-rules/", "/api/v1/webhooks/"):
+        response = api("hr").get(url, {"page": number, "page_size": 186})
+        assert response.status_code == 404, url
