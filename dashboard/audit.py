@@ -9,7 +9,6 @@ import csv
 import json
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -17,9 +16,8 @@ from django.utils import timezone
 from departments.constants import AUDIT_FIELDS
 from departments.filtersets import AuditEntryFilter
 from departments.models import AuditEntry
-from departments.selectors import user_is_hr
 
-from .lists import filter_list, page_of
+from .lists import filter_list, page_of, require_hr
 
 PAGE_FILTERS = ["search", "verb_prefix", "department", "actor", "since", "until"]
 HIDDEN_FILTERS = ["verb", "target_type"]
@@ -32,8 +30,7 @@ EXPORT_CHUNK = 2000
 
 def audit_entries_for_hr(request):
     """Every entry, newest first, with what a sentence and a CSV row show; HR only."""
-    if not user_is_hr(request.user):
-        raise PermissionDenied("Only HR reads the audit trail.")
+    require_hr(request, "Only HR reads the audit trail.")
     return AuditEntry.objects.select_related("actor", "department").order_by("-created_at", "-id")
 
 

@@ -3,7 +3,6 @@ holdings, and the orphans report (what inactive people still hold). Every write 
 through continuity's services, as in the API and the admin."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -19,19 +18,13 @@ from continuity.selectors import (
 from continuity.services import assignment_hand_over_with_holdings, holdings_transfer
 from departments.forms import perform_form
 from departments.models import Person
-from departments.selectors import user_is_hr
 from techleads.selectors import current_assignment
 
-from .lists import page_of
+from .lists import page_of, require_hr
 from .views import department_for_user
 from .widgets import PersonPicker, searchable
 
 HR_ONLY = "Only HR can transfer what people hold."
-
-
-def _require_hr(request) -> None:
-    if not user_is_hr(request.user):
-        raise PermissionDenied(HR_ONLY)
 
 
 def holding_page(holding: Holding) -> str:
@@ -70,7 +63,7 @@ def _checklist(form):
 def person_transfer(request, pk):
     """A person's holdings as a checklist, a receiver for all and per item, a preview
     (dry run) and the transfer itself."""
-    _require_hr(request)
+    require_hr(request, HR_ONLY)
     person = get_object_or_404(Person.objects.select_related("department"), pk=pk)
     holdings = person_holdings(person)
     form = TransferForm(request.POST or None, person=person, holdings=holdings)
@@ -100,7 +93,7 @@ def person_transfer(request, pk):
 def hand_over_holdings(request, pk):
     """The hand-over with the outgoing lead's holdings in the department: each with its
     receiver (default: the successor), moved with the role when "transfer" is checked."""
-    _require_hr(request)
+    require_hr(request, HR_ONLY)
     department = department_for_user(request, pk)
     lead = current_assignment(department=department)
     if lead is None:
@@ -146,7 +139,7 @@ def hand_over_holdings(request, pk):
 @login_required
 def orphan_list(request):
     """Every item whose holder is inactive, by holder, paginated in SQL."""
-    _require_hr(request)
+    require_hr(request, HR_ONLY)
     page = page_of(request, orphans())
     items = [holding_from_row(row) for row in page.object_list]
     holders = Person.objects.in_bulk({h.holder for h in items})

@@ -13,6 +13,7 @@ from django_filters import FilterSet
 
 # The action forms' helper, shared with the admin's role views.
 from departments.forms import perform_form
+from departments.selectors import user_is_hr
 from techleads.selectors import departments_visible_to
 
 PAGE_SIZE = 25
@@ -157,3 +158,9 @@ def form_action(request, *, allowed: bool, refusal: str, form, perform, success,
     if perform_form(request, form, perform, success):
         return redirect(*done)
     return page(form)
+
+
+def require_hr(request, refusal: str) -> None:
+    """A 403 with `refusal` (what was refused, in the page's words) unless the viewer is HR."""
+    if not user_is_hr(request.user):
+        raise PermissionDenied(refusal)

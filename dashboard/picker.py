@@ -22,6 +22,7 @@ from techleads.selectors import can_manage_department
 
 from . import responsibilities
 from .forms import LeadForm, NominateForm
+from .lists import require_hr
 from .views import department_for_user
 from .widgets import PickerMixin
 
@@ -45,8 +46,7 @@ def _department_form(build, allowed):
 def _receivers(request, params):
     """A transfer's or hand-over's receivers (continuity's, HR only): anyone active but
     the person whose holdings move."""
-    if not user_is_hr(request.user):
-        raise PermissionDenied("Only HR can transfer what people hold.")
+    require_hr(request, "Only HR can transfer what people hold.")
     person = get_object_or_404(Person, pk=_id(params, "person"))
     return receivers(person), lambda p: receiver_label(p.full_name, p.employee_id)
 

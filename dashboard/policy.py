@@ -3,7 +3,6 @@ removes them, each change shown with its impact before it is saved and confirmed
 moves an active Tech Lead's verdict (the admin's two steps, through the same forms)."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 
 from departments.forms import perform_form
@@ -12,12 +11,9 @@ from techleads.forms import EligibilityRuleDeleteForm, EligibilityRuleForm
 from techleads.models import EligibilityRule
 from techleads.services import eligibility_rule_delete, eligibility_rule_save
 
+from .lists import require_hr
+
 REFUSAL = "Only HR can change the eligibility policy."
-
-
-def _require_hr(request) -> None:
-    if not user_is_hr(request.user):
-        raise PermissionDenied(REFUSAL)
 
 
 def impact_words(counts: dict[str, int]) -> str:
@@ -38,7 +34,7 @@ def rule_list(request):
 def rule_edit(request, pk=None):
     """Add a rule (no `pk`) or change one: the first save of a change with an impact shows
     it, the second saves it."""
-    _require_hr(request)
+    require_hr(request, REFUSAL)
     rule = get_object_or_404(EligibilityRule, pk=pk) if pk else EligibilityRule()
     title = f"Change the rule “{rule}”" if pk else "Add an eligibility rule"
     form = EligibilityRuleForm(request.POST if request.method == "POST" else None, instance=rule)
@@ -57,7 +53,7 @@ def rule_edit(request, pk=None):
 def rule_remove(request, pk):
     """Remove a rule: the page shows the impact; removing needs the confirmation when it
     moves an active Tech Lead's verdict."""
-    _require_hr(request)
+    require_hr(request, REFUSAL)
     rule = get_object_or_404(EligibilityRule, pk=pk)
     form = EligibilityRuleDeleteForm(request.POST if request.method == "POST" else None, rule=rule)
     if request.method == "POST" and perform_form(
