@@ -36,6 +36,7 @@ from techleads.filtersets import (
 )
 from techleads.models import Allocation
 from techleads.selectors import (
+    OverAllocatedFirst,
     allocations_overlapping,
     allocations_visible_to,
     can_lead_department,
@@ -45,7 +46,6 @@ from techleads.selectors import (
     incidents_visible_to,
     on_call,
     people_visible_to,
-    people_with_capacity,
     projects_visible_to,
     sessions_visible_to,
     tasks_visible_to,
@@ -292,11 +292,12 @@ def capacity(request, allocation_form=None, confirm_remove=None):
     allocations = allocations_overlapping(
         Allocation.objects.all(), start=start, end=end
     ).select_related("project")
-    people = (
-        people_with_capacity(people, period_start=start, period_end=end)
-        .select_related("department")
+    people = OverAllocatedFirst(
+        people.select_related("department")
         .prefetch_related(Prefetch("allocations", queryset=allocations, to_attr="in_period"))
-        .order_by("-over_allocated", "department__name", "full_name", "id")
+        .order_by("department__name", "full_name", "id"),
+        period_start=start,
+        period_end=end,
     )
     context = {
         "form": form,

@@ -95,3 +95,8 @@ ASSIGNMENT_RECORD_FIELDS = (
     "ended_by",
     "end_reason",
 )
+
+
+# The capacity list finds its over-allocation candidates among the allocations of its own
+# people up to this many people (an index lookup each), among all the period's beyond.
+CAPACITY_SCOPED_SUMS = 5_000

@@ -10,6 +10,7 @@ from .access import (
 )
 from .candidates import department_candidates, department_members
 from .capacity import (
+    OverAllocatedFirst,
     allocations_overlapping,
     allocations_visible_to,
     capacity_period,
@@ -88,6 +89,7 @@ __all__ = [
     "overdue_q",
     "people_visible_to",
     "people_with_capacity",
+    "OverAllocatedFirst",
     "people_with_eligibility",
     "person_eligibility",
     "projects_visible_to",

@@ -9,6 +9,7 @@ from datetime import date
 from types import SimpleNamespace
 
 import pytest
+from django.core.paginator import Paginator
 from django.urls import reverse
 
 from departments.models import Person
@@ -16,11 +17,13 @@ from departments.tests.factories import PersonFactory
 from techleads.models import Allocation
 from techleads.rules import capacity_peak
 from techleads.selectors import (
+    OverAllocatedFirst,
     allocations_overlapping,
     capacity_period,
     month_bounds,
     people_with_capacity,
 )
+from techleads.selectors import capacity as capacity_selectors
 from techleads.services import allocation_set
 
 MAY = (date(2030, 5, 1), date(2030, 5, 31))
@@ -208,6 +211,59 @@ def test_capacity_of_a_whole_team_is_one_query(org, django_assert_num_queries):
     peaks = {p.full_name: p.allocated_percent for p in people}
     assert peaks["Ian Engineer"] == 60 and peaks["Maya Manager"] == 0
     assert not any(p.over_allocated for p in people)
+
+
+# The capacity list: the over-allocated first -------------------------------------------
+
+MAY_CASES = {name: case for name, case in CASES.items() if case[1] == MAY}
+
+
+@pytest.fixture
+def one_person_a_case(org):
+    """A person named after each case of May, alternately in Platform and Data, holding its
+    allocations; Ian, over-allocated in May, has left (inactive)."""
+    for i, (name, (allocations, *_)) in enumerate(MAY_CASES.items()):
+        person = PersonFactory(full_name=name, department=org.data if i % 2 else org.platform)
+        for start, end, percent in allocations:
+            Allocation.objects.create(
+                person=person, percent=percent, duty="On-call", period_start=start, period_end=end
+            )
+    for percent in (60, 50):
+        Allocation.objects.create(
+            person=org.ian, percent=percent, duty="Support", period_start=MAY[0], period_end=MAY[1]
+        )
+    Person.objects.filter(pk=org.ian.pk).update(is_active=False)
+    return org
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("scoped", [True, False], ids=["own allocations", "period's allocations"])
+def test_the_capacity_list_puts_the_over_allocated_first(one_person_a_case, monkeypatch, scoped):
+    """Page by page, the rows and order of ordering every person by their flag: the
+    over-allocated first, then by department and name. Allocations adding up to more than
+    100% on no one day (two halves, staggered) are not over-allocation; someone outside the
+    list (Ian, inactive) is never in it, whether the candidates are found among the list's
+    own allocations or among all of the period's (a large list)."""
+    if not scoped:
+        monkeypatch.setattr(capacity_selectors, "CAPACITY_SCOPED_SUMS", 0)
+    people = Person.objects.filter(is_active=True).order_by("department__name", "full_name", "id")
+    listed = OverAllocatedFirst(people, period_start=MAY[0], period_end=MAY[1])
+    paginator = Paginator(listed, 2)  # pages that cut through the over-allocated
+    rows = [p for number in paginator.page_range for p in paginator.page(number).object_list]
+
+    ordered_by_flag = people_with_capacity(people, period_start=MAY[0], period_end=MAY[1]).order_by(
+        "-over_allocated", "department__name", "full_name", "id"
+    )
+
+    def shown(p):
+        return (p.full_name, p.allocated_percent, p.over_allocated, p.unallocated_percent)
+
+    assert [shown(p) for p in rows] == [shown(p) for p in ordered_by_flag]
+    over = {name for name, (_, _, _, is_over, _) in MAY_CASES.items() if is_over}
+    assert {p.full_name for p in rows[: len(over)]} == over
+    assert not any(p.over_allocated for p in rows[len(over) :])
+    assert paginator.count == len(rows) == people.count()
+    assert "Ian Engineer" not in {p.full_name for p in rows}
 
 
 @pytest.mark.parametrize(
