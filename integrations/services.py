@@ -16,10 +16,9 @@ import logging
 import secrets
 import threading
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import timedelta
 from importlib import import_module
-from itertools import islice
 
 from celery import current_app
 from django.conf import settings
@@ -27,6 +26,7 @@ from django.db import connection, connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from .bulk import rows_insert
 from .delivery import Answer, post
 from .models import QueuedTask, Webhook, WebhookDelivery
 from .rules import retry_delay, signature
@@ -141,8 +141,6 @@ def outbox_sweep(*, limit: int = SWEEP_BATCH) -> dict:
 # A sender holds a delivery this long: longer than one attempt can take (the timeout, for
 # the connection and for the read), after which a sweep may take over from a dead sender.
 DELIVERY_CLAIM_SECONDS = 120
-# Deliveries one statement inserts at most.
-DELIVERY_BATCH = 1000
 # Deliveries one sweep hands out at most (ids only: a bulk publish of many documents is
 # handed to the workers within minutes, the rest by the next sweeps).
 SWEEP_LIMIT = 10_000
@@ -208,17 +206,14 @@ def event_publish(
 
 def events_publish(event: str, items: Iterable[dict], *, occurred_at=None) -> int:
     """Publish `event` once per item of `items` (a lazy iterable: it is not read when
-    nothing subscribes), inserting the deliveries DELIVERY_BATCH at a time and queueing one
+    nothing subscribes), inserting the deliveries many rows per statement and queueing one
     sweep to send them after commit. Returns how many deliveries were written."""
     webhooks = _subscribed(event)
     if not webhooks:
         return 0
     now = timezone.now()
-    written = 0
-    items = iter(items)
-    per_statement = max(1, _insert_batch_size() // len(webhooks))
-    while batch := list(islice(items, per_statement)):
-        written += _deliveries_insert(webhooks, event, batch, occurred_at or now, now)
+    rows = _delivery_values(webhooks, event, items, occurred_at or now, now)
+    written = rows_insert(WebhookDelivery, INSERT_COLUMNS, rows)
     if written:
         task_enqueue(SWEEP_WEBHOOKS_TASK)
     return written
@@ -241,25 +236,17 @@ INSERT_COLUMNS = (
 )
 
 
-def _insert_batch_size() -> int:
-    """Rows one INSERT carries: DELIVERY_BATCH, or fewer where the database limits the
-    number of bound parameters (SQLite)."""
-    limit = connection.features.max_query_params
-    return min(DELIVERY_BATCH, limit // len(INSERT_COLUMNS)) if limit else DELIVERY_BATCH
-
-
-def _deliveries_insert(webhooks, event, items, occurred_at, now) -> int:
-    """One multi-row INSERT of a delivery per item and webhook. Values are prepared by the
-    model's fields (the backend's UUID, JSON and datetime formats), but without building a
+def _delivery_values(webhooks, event, items, occurred_at, now) -> Iterator[list]:
+    """The INSERT_COLUMNS values of a delivery per item and webhook, prepared by the
+    model's fields (the backend's UUID, JSON and datetime formats) without building a
     model instance per row: a bulk publish of many documents spends its time here."""
     fields = {field.attname: field for field in WebhookDelivery._meta.concrete_fields}
     created = fields["created_at"].get_db_prep_save(now, connection)
-    params: list = []
     for data in items:
         for hook in webhooks:
             event_id = uuid.uuid4()
             payload = _payload(event, event_id, occurred_at, data)
-            params += [
+            yield [
                 hook.pk,
                 event,
                 fields["event_id"].get_db_prep_save(event_id, connection),
@@ -273,19 +260,6 @@ def _deliveries_insert(webhooks, event, items, occurred_at, now) -> int:
                 created,
                 None,
             ]
-    rows = len(params) // len(INSERT_COLUMNS)
-    if not rows:
-        return 0
-    quote = connection.ops.quote_name
-    one_row = "(" + ", ".join(["%s"] * len(INSERT_COLUMNS)) + ")"
-    # Only quoted model names and %s placeholders are formatted in; values are parameters.
-    table = quote(WebhookDelivery._meta.db_table)
-    columns = ", ".join(map(quote, INSERT_COLUMNS))
-    values = ", ".join([one_row] * rows)
-    sql = f"INSERT INTO {table} ({columns}) VALUES {values}"  # noqa: S608  # nosec B608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-    return rows
 
 
 def _delivery_claim(pk: int) -> bool:

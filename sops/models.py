@@ -237,6 +237,13 @@ class Notification(models.Model):
         indexes = [
             # A person's inbox, newest first.
             models.Index(fields=["recipient", "-created_at"], name="notification_inbox_idx"),
+            # The emails still to send: a sender claims them in batches by id; without it
+            # each claim would step over every notification ever emailed.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(emailed_at__isnull=True),
+                name="notification_unsent_idx",
+            ),
         ]
 
     def __str__(self):

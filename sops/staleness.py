@@ -9,18 +9,18 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
-from itertools import chain, groupby
-from operator import itemgetter
+from itertools import chain, groupby, islice
+from operator import attrgetter, itemgetter
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Q, QuerySet, Value, Window
-from django.db.models.functions import RowNumber
+from django.core.mail import EmailMessage, get_connection
+from django.db import connection, transaction
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from departments.constants import HR_GROUP
+from integrations.bulk import batched, rows_insert
 from integrations.events import DOCUMENT_ESCALATED, DOCUMENT_STALE
 from integrations.services import events_publish
 
@@ -32,8 +32,17 @@ logger = logging.getLogger(__name__)
 
 # Long digests list this many documents and count the rest (memory stays flat).
 DIGEST_LIMIT = 100
-# Acknowledgement reminders are stored this many people at a time (a few queries each).
-REMINDER_BATCH = 500
+# What a notification's lines show of a document, read as plain rows (a first run over a
+# large organisation lists hundreds of thousands: no model instances).
+LINE_FIELDS = ("id", "title", "status", "version", "next_review_at", "url", "department__name")
+# Notifications are emailed this many at a time (one claim, one mail connection).
+EMAIL_BATCH = 200
+# Notifications are stored this many recipients at a time (three queries per batch).
+NOTIFICATION_BATCH = 500
+REMINDER_INTRO = (
+    "These cross-department processes involve your department, and you have "
+    "not acknowledged their current version. Read them, then acknowledge."
+)
 LIVE = Q(archived_at__isnull=True)
 
 
@@ -146,52 +155,84 @@ def _claim_escalations(run: StalenessRun, now: datetime, threshold_days: int) ->
     ).update(escalated_at=now, escalated_run=run)
 
 
-def _grouped(queryset: QuerySet[Document], key: str):
-    """(key value, its first DIGEST_LIMIT documents, its total) per group.
+def _grouped(queryset: QuerySet[Document], key: str | None):
+    """(key value, its first DIGEST_LIMIT documents, its total) per group of `queryset` by
+    `key` (None: one group of them all).
 
-    Totals come from one GROUP BY and the listed documents from one window query, so the
-    work in Python is bounded by groups x DIGEST_LIMIT, however many documents changed.
+    One streamed query ordered by the key: memory holds a chunk of rows and one group's
+    listed documents, however many documents and recipients the run has.
     """
-    totals = dict(
-        queryset.order_by().values_list(key).annotate(n=Count("id")).values_list(key, "n")
+    order = [key] if key else []
+    documents = (
+        queryset.order_by(*order, F("next_review_at").asc(nulls_first=True), "id")
+        .values_list(*LINE_FIELDS, *order, named=True)
+        .iterator(chunk_size=2000)
     )
-    ranked = (
-        queryset.order_by()
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F(key)],
-                order_by=[F("next_review_at").asc(nulls_first=True), F("id").asc()],
+    for value, group in groupby(documents, key=attrgetter(key) if key else lambda d: None):
+        yield value, *_head_and_count(group, DIGEST_LIMIT)
+
+
+def _head_and_count(items: Iterator, size: int) -> tuple[list, int]:
+    """The first `size` items, and how many there are in all (the rest is only counted)."""
+    head = list(islice(items, size))
+    return head, len(head) + sum(1 for _ in items)
+
+
+def _notifications_store(*, run: StalenessRun, kind: str, batch: list) -> int:
+    """Store a batch of (dedup key, recipient id, subject, body, listed documents, total)
+    in three queries, whatever its size; return how many this run stored (a key already
+    stored, by an earlier or a concurrent run, is skipped by the insert)."""
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient_id=recipient_id,
+                kind=kind,
+                subject=subject,
+                body=body,
+                run=run,
+                dedup_key=key,
+                more_documents=total - len(documents),
             )
-        )
-        .filter(rank__lte=DIGEST_LIMIT)
-        .values_list("id", flat=True)
+            for key, recipient_id, subject, body, documents, total in batch
+        ],
+        ignore_conflicts=True,
     )
-    # The window runs over ids only; the listed documents are fetched with their joins.
-    listed: dict = {}
-    shown = queryset.filter(id__in=list(ranked)).order_by(key, "next_review_at", "id")
-    for document in shown:
-        listed.setdefault(getattr(document, key), []).append(document)
-    for value, total in sorted(totals.items(), key=lambda item: (item[0] is None, item[0])):
-        if total:  # grouping by a constant (the HR report) aggregates an empty set to 0
-            yield value, listed.get(value, []), total
+    listed = {key: documents for key, _, _, _, documents, _ in batch}
+    stored = dict(
+        Notification.objects.filter(run=run, dedup_key__in=list(listed)).values_list(
+            "dedup_key", "id"
+        )
+    )
+    rows_insert(
+        Notification.documents.through,
+        ("notification_id", "document_id"),
+        ((pk, d.id) for key, pk in stored.items() for d in listed[key]),
+    )
+    return len(stored)
 
 
-def _review_line(d: Document) -> str:
+def _batched_store(*, run: StalenessRun, kind: str, notifications: Iterator[tuple]) -> int:
+    """Store `notifications` (as _notifications_store takes them) NOTIFICATION_BATCH at a
+    time: a fixed number of queries per batch, memory bounded by one batch."""
+    stored = 0
+    for batch in batched(notifications, NOTIFICATION_BATCH):
+        stored += _notifications_store(run=run, kind=kind, batch=list(batch))
+    return stored
+
+
+def _review_line(d) -> str:
     due = f"due {d.next_review_at:%Y-%m-%d}" if d.next_review_at else "never reviewed"
-    return f"- [{d.get_status_display()}] {d.title} ({d.department.name}, {due}) {d.url}"
+    status = DocumentStatus(d.status).label
+    return f"- [{status}] {d.title} ({d.department__name}, {due}) {d.url}"
 
 
-def _process_line(d: Document) -> str:
-    return f"- {d.title}, version {d.version} ({d.department.name}) {d.url}"
+def _process_line(d) -> str:
+    return f"- {d.title}, version {d.version} ({d.department__name}) {d.url}"
 
 
-def digest_body(
-    documents: list[Document],
-    total: int,
-    intro: str,
-    line: Callable[[Document], str] = _review_line,
-) -> str:
+def digest_body(documents: list, total: int, intro: str, line: Callable = _review_line) -> str:
+    """A notification's text: `intro`, a line per listed document (a LINE_FIELDS row),
+    and how many more there are."""
     lines = [intro, ""]
     lines.extend(line(d) for d in documents)
     if total > len(documents):
@@ -223,32 +264,21 @@ CLAIM_MESSAGES = {
 def _notify(*, run, kind, claimed: QuerySet[Document], recipient: str | None) -> int:
     """One notification of `kind` per recipient (`recipient`, a field of the `claimed`
     documents), or one to HR of them all (`recipient` None), listing the first documents
-    and counting the rest; return how many this run stored (a key an earlier or concurrent
-    run stored is skipped)."""
+    and counting the rest; return how many this run stored."""
     key, subject, intro = CLAIM_MESSAGES[kind]
-    if recipient is None:
-        claimed = claimed.annotate(everyone=Value(1))
-    sent = 0
-    for value, documents, total in _grouped(claimed, recipient or "everyone"):
-        recipient_id = value if recipient else None
-        try:
-            with transaction.atomic():
-                notification = Notification.objects.create(
-                    recipient_id=recipient_id,
-                    kind=kind,
-                    subject=subject.format(total=total),
-                    body=digest_body(
-                        documents, total, intro.format(days=settings.STALENESS_ESCALATION_DAYS)
-                    ),
-                    run=run,
-                    dedup_key=key.format(recipient=recipient_id, run=run.pk),
-                    more_documents=total - len(documents),
-                )
-        except IntegrityError:
-            continue  # already stored by an earlier or concurrent run
-        notification.documents.set(documents)
-        sent += 1
-    return sent
+    intro = intro.format(days=settings.STALENESS_ESCALATION_DAYS)
+    notifications = (
+        (
+            key.format(recipient=value, run=run.pk),
+            value,
+            subject.format(total=total),
+            digest_body(documents, total, intro),
+            documents,
+            total,
+        )
+        for value, documents, total in _grouped(claimed, recipient)
+    )
+    return _batched_store(run=run, kind=kind, notifications=notifications)
 
 
 def notifications_create(*, run: StalenessRun) -> int:
@@ -354,45 +384,33 @@ def _pending_acknowledgements() -> Iterator[tuple[int, list[tuple[int, int]]]]:
             yield person_id, [(document_id, version) for _, document_id, version in pairs]
 
 
-def _reminders_store(*, run: StalenessRun, batch: list) -> int:
-    """Store a batch of reminders in four queries, whatever its size; return how many this
-    run stored (a key an earlier or concurrent run stored is skipped by the insert)."""
-    listed_ids = {d for _, _, pairs in batch for d, _ in pairs[:DIGEST_LIMIT]}
-    processes = Document.objects.select_related("department").in_bulk(listed_ids)
-    listed, notifications = {}, []
-    for key, person_id, pairs in batch:
-        # A process deleted since the pending query is counted, not listed.
-        listed[key] = [processes[d] for d, _ in pairs[:DIGEST_LIMIT] if d in processes]
-        notifications.append(
-            Notification(
-                recipient_id=person_id,
-                kind=Notification.Kind.ACKNOWLEDGEMENT,
-                subject=f"{len(pairs)} process(es) to acknowledge",
-                body=digest_body(
-                    listed[key],
-                    len(pairs),
-                    "These cross-department processes involve your department, and you have "
-                    "not acknowledged their current version. Read them, then acknowledge.",
-                    line=_process_line,
-                ),
-                run=run,
-                dedup_key=key,
-                more_documents=len(pairs) - len(listed[key]),
+def _reminders(
+    run: StalenessRun, pending: Iterator[tuple[int, list[tuple[int, int]]]], period: int
+) -> Iterator[tuple]:
+    """The reminders of `pending` (person id, (process id, version) pairs), as
+    _notifications_store takes them; the listed processes are read a batch of people at a
+    time (one query each)."""
+    for batch in batched(pending, NOTIFICATION_BATCH):
+        listed_ids = {d for _, pairs in batch for d, _ in pairs[:DIGEST_LIMIT]}
+        processes = {
+            d.id: d
+            for d in Document.objects.filter(id__in=listed_ids).values_list(
+                *LINE_FIELDS, named=True
             )
-        )
-    Notification.objects.bulk_create(notifications, ignore_conflicts=True)
-    stored = dict(
-        Notification.objects.filter(run=run, dedup_key__in=list(listed)).values_list(
-            "dedup_key", "id"
-        )
-    )
-    link = Notification.documents.through
-    link.objects.bulk_create(
-        link(notification_id=pk, document_id=d.pk)
-        for key, pk in stored.items()
-        for d in listed[key]
-    )
-    return len(stored)
+        }
+        for person_id, pairs in batch:
+            text = ",".join(f"{d}:{v}" for d, v in pairs).encode()
+            digest = hashlib.sha1(text, usedforsecurity=False).hexdigest()[:16]
+            # A process deleted since the pending query is counted, not listed.
+            listed = [processes[d] for d, _ in pairs[:DIGEST_LIMIT] if d in processes]
+            yield (
+                f"ack:{person_id}:{period}:{digest}",
+                person_id,
+                f"{len(pairs)} process(es) to acknowledge",
+                digest_body(listed, len(pairs), REMINDER_INTRO, line=_process_line),
+                listed,
+                len(pairs),
+            )
 
 
 def acknowledgement_reminders_create(*, run: StalenessRun, now: datetime) -> int:
@@ -403,18 +421,8 @@ def acknowledgement_reminders_create(*, run: StalenessRun, now: datetime) -> int
     material version is a new set, reminded at once; the same set is reminded once per
     period. Work in Python is per batch of people, a fixed number of queries each.
     """
-    period = _reminder_period(now)
-    sent, batch = 0, []
-    for person_id, pairs in _pending_acknowledgements():
-        pending = ",".join(f"{d}:{v}" for d, v in pairs).encode()
-        digest = hashlib.sha1(pending, usedforsecurity=False).hexdigest()[:16]
-        batch.append((f"ack:{person_id}:{period}:{digest}", person_id, pairs))
-        if len(batch) == REMINDER_BATCH:
-            sent += _reminders_store(run=run, batch=batch)
-            batch = []
-    if batch:
-        sent += _reminders_store(run=run, batch=batch)
-    return sent
+    reminders = _reminders(run, _pending_acknowledgements(), _reminder_period(now))
+    return _batched_store(run=run, kind=Notification.Kind.ACKNOWLEDGEMENT, notifications=reminders)
 
 
 def _reminders_due(*, full: bool, now: datetime) -> bool:
@@ -443,30 +451,55 @@ def hr_emails() -> list[str]:
     return sorted({e for e in users.filter(is_active=True).values_list("email", flat=True) if e})
 
 
+def _emails_claim(exclude: set[int]) -> list[Notification]:
+    """Claim up to EMAIL_BATCH notifications not emailed yet (marked emailed before the
+    send): locked and skipped by a concurrent sender on PostgreSQL, so no two senders
+    claim the same one."""
+    with transaction.atomic():
+        batch = list(
+            Notification.objects.filter(emailed_at__isnull=True)
+            .exclude(pk__in=exclude)
+            .select_for_update(skip_locked=True, of=("self",))
+            .select_related("recipient")
+            .order_by("pk")[:EMAIL_BATCH]
+        )
+        Notification.objects.filter(pk__in=[n.pk for n in batch]).update(emailed_at=timezone.now())
+    return batch
+
+
 def pending_emails_send() -> tuple[int, list[str]]:
     """Email every stored notification not emailed yet (this run's, and any a crashed run
-    left behind). Each is claimed by a conditional UPDATE before sending, so two senders
-    never send the same one; a failed send is released for the next run."""
-    sent, errors = 0, []
-    pending = Notification.objects.filter(emailed_at__isnull=True).select_related("recipient")
-    for notification in pending.iterator(chunk_size=500):
-        now = timezone.now()
-        if not Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
-            emailed_at=now
-        ):
-            continue
-        if notification.recipient_id:
-            to = [notification.recipient.email] if notification.recipient.email else []
-        else:
-            to = hr_emails()
-        try:
-            if to:
-                send_mail(notification.subject, notification.body, None, to)
-            sent += 1
-        except Exception as exc:  # noqa: BLE001 - any transport error: retry next run
-            Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
-            errors.append(f"email {notification.pk}: {exc}")
-            logger.warning("Could not email notification %s: %s", notification.pk, exc)
+    left behind), a claimed batch at a time over one mail connection. A failed send is
+    released for the next run; a batch that fails whole (the mail server is down) ends
+    the sending, the rest waits for the next run too."""
+    sent, errors, failed = 0, [], set()
+    hr = None
+    # Opened by the first send: a mail server that is down fails each send, not the run.
+    mailer = get_connection()
+    try:
+        while batch := _emails_claim(failed):
+            released = []
+            for notification in batch:
+                if notification.recipient_id:
+                    to = [notification.recipient.email] if notification.recipient.email else []
+                else:
+                    to = hr = hr if hr is not None else hr_emails()
+                try:
+                    if to:
+                        EmailMessage(
+                            notification.subject, notification.body, None, to, connection=mailer
+                        ).send()
+                    sent += 1
+                except Exception as exc:  # noqa: BLE001 - any transport error: retry next run
+                    released.append(notification.pk)
+                    errors.append(f"email {notification.pk}: {exc}")
+                    logger.warning("Could not email notification %s: %s", notification.pk, exc)
+            Notification.objects.filter(pk__in=released).update(emailed_at=None)
+            failed.update(released)
+            if len(released) == len(batch):
+                break
+    finally:
+        mailer.close()
     return sent, errors
 
 

@@ -213,7 +213,7 @@ def test_reminder_queries_do_not_grow_with_people(org, people, django_assert_num
 
 
 def test_many_people_are_stored_batch_by_batch(org, monkeypatch):
-    monkeypatch.setattr(staleness, "REMINDER_BATCH", 3)
+    monkeypatch.setattr(staleness, "NOTIFICATION_BATCH", 3)
     process = process_create(org, "Data requests", [org.data])
     PersonFactory.create_batch(8, department=org.data)
     run = staleness_check_run()

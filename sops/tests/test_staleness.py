@@ -121,7 +121,10 @@ def test_inactive_owner_goes_to_hr(org, docs):
 def test_a_crashed_run_leaves_emails_for_the_next(org, docs):
     from unittest import mock
 
-    with mock.patch("sops.staleness.send_mail", side_effect=ConnectionError("smtp down")):
+    with mock.patch(
+        "django.core.mail.backends.locmem.EmailBackend.send_messages",
+        side_effect=ConnectionError("smtp down"),
+    ):
         run = staleness_check_run()
     assert "smtp down" in run.errors and len(mail.outbox) == 0
     assert Notification.objects.filter(emailed_at__isnull=True).count() == 2
