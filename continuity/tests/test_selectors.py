@@ -63,8 +63,8 @@ def test_orphans_lists_what_inactive_people_hold_and_pages_in_sql(
     holdings.tool.owner = gone
     holdings.tool.save()
 
-    # 1: COUNT over the UNION; 2: the page's rows.
-    with django_assert_num_queries(2):
+    # 1: the inactive holders; 2: COUNT over the UNION of their items; 3: the page's rows.
+    with django_assert_num_queries(3):
         page = Paginator(orphans(), 50).page(1)
         rows = [holding_from_row(row) for row in page.object_list]
 
