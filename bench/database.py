@@ -24,3 +24,13 @@ def recreate(pg_base: str, name: str) -> None:
         check=True,
         capture_output=True,
     )
+
+
+def copy(pg_base: str, source: str, target: str) -> None:
+    """Database `target`, anew, as a copy of `source` (which nobody may be connected to)."""
+    drop(pg_base, target)
+    subprocess.run(
+        ["psql", f"{pg_base}/postgres", "-qc", f"CREATE DATABASE {target} TEMPLATE {source}"],
+        check=True,
+        capture_output=True,
+    )
