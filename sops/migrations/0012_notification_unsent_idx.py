@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('departments', '0008_audit_append_only'),
-        ('sops', '0011_documents_by_title'),
+        ("departments", "0008_audit_append_only"),
+        ("sops", "0011_documents_by_title"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='notification',
-            index=models.Index(condition=models.Q(('emailed_at__isnull', True)), fields=['id'], name='notification_unsent_idx'),
+            model_name="notification",
+            index=models.Index(
+                condition=models.Q(("emailed_at__isnull", True)),
+                fields=["id"],
+                name="notification_unsent_idx",
+            ),
         ),
     ]
