@@ -1,6 +1,6 @@
 """Serializers of the organisation. Reads render; writes validate and hand to a service."""
 
-from django.db.models import ForeignKey
+from django.db.models import ForeignKey, QuerySet
 from rest_framework import serializers
 from rest_framework.fields import SkipField
 from rest_framework.relations import ManyRelatedField, PKOnlyObject, PrimaryKeyRelatedField
@@ -10,6 +10,18 @@ from departments.constants import PERSON_FIELDS
 from departments.models import LADDER_VALIDATORS, Person, Track
 
 MAX_LADDER = LADDER_VALIDATORS[1].limit_value
+
+
+def related_pks(field, pks: list) -> dict:
+    """{pk: [related pks]} for the rows `pks` of the many-to-many `field`'s model, each
+    list in the related model's default order: what `row.<field>.all()` lists, for many
+    rows in one query."""
+    query_name = field.related_query_name()
+    related = field.related_model._default_manager.filter(**{f"{query_name}__in": pks})
+    found = {pk: [] for pk in pks}
+    for pk, related_pk in related.values_list(query_name, "pk"):
+        found[pk].append(related_pk)
+    return found
 
 
 def renders_pk(field) -> bool:
@@ -29,9 +41,11 @@ class LeanRepresentation:
     source's parts, a callable check, exceptions mapped to SkipField): most of a list's
     time once the rows are fetched. Here a field whose source is a column of the model is
     read with getattr; a related id rendered as a pk (PrimaryKeyRelatedField) is read from
-    the foreign key's column, without a PKOnlyObject; related ids of a many-to-many the
-    queryset prefetched are read from the prefetched rows, without a manager and a
-    queryset per row. Any other field goes DRF's way. The plan is made once per
+    the foreign key's column, without a PKOnlyObject; related ids of a many-to-many are
+    read from the rows the queryset prefetched or, when it did not, for every row of the
+    list in one query (`related_pks`), without a manager and a queryset per row. A
+    date-time is rendered by DRF's field with the current time zone looked up once, not
+    once per value. Any other field goes DRF's way. The plan is made once per
     serializer, so once per response for a list."""
 
     def to_representation(self, instance):
@@ -50,6 +64,8 @@ class LeanRepresentation:
                 ret[name] = getattr(instance, attname)
             elif how == "pks" and attname in prefetched:
                 ret[name] = [row.pk for row in prefetched[attname]]
+            elif how == "pks" and instance.pk is not None:
+                ret[name] = self._related_pks(attname, instance)
             else:  # DRF's way (Serializer.to_representation)
                 try:
                     attribute = field.get_attribute(instance)
@@ -61,7 +77,7 @@ class LeanRepresentation:
 
     def _lean_fields(self) -> list[tuple]:
         """(how, name, attribute, field) per readable field; how: "column", "pk", "pks"
-        (attribute: the prefetch's name) or "drf"."""
+        (attribute: the many-to-many's name) or "drf"."""
         meta = self.Meta.model._meta
         columns = {f.name: f for f in meta.concrete_fields}
         many = {f.name for f in meta.many_to_many}
@@ -78,8 +94,27 @@ class LeanRepresentation:
                 pk = renders_pk(field)
                 plan.append(("pk" if pk else "drf", field.field_name, column.attname, field))
             else:
+                if isinstance(field, serializers.DateTimeField) and not hasattr(field, "timezone"):
+                    # What DRF looks up for every value (a context-local read), once: the
+                    # field then renders exactly as it would have.
+                    field.timezone = field.default_timezone()
                 plan.append(("column", field.field_name, column.attname, field))
         return plan
+
+    def _related_pks(self, name: str, instance) -> list:
+        """The pks `instance` relates to by the many-to-many `name`, in the related
+        model's order (as `instance.<name>.all()` gives them). Read on the first row for
+        every row of the list being rendered (the parent's instance), in one query."""
+        read = self.__dict__.setdefault("_lean_related", {}).setdefault(name, {})
+        if instance.pk not in read:
+            rows = getattr(self.parent, "instance", None)
+            if isinstance(rows, QuerySet):
+                rows = rows._result_cache  # evaluated: the parent iterates it
+            if not isinstance(rows, list | tuple) or instance not in rows:
+                rows = [instance]
+            pks = [row.pk for row in rows if isinstance(row, self.Meta.model)]
+            read.update(related_pks(self.Meta.model._meta.get_field(name), pks))
+        return read[instance.pk]
 
 
 class OptionalURLField(serializers.URLField):

@@ -8,12 +8,16 @@ from rest_framework import serializers
 
 from departments.api.serializers import PersonSerializer
 from departments.models import Department, Person
-from departments.tests.factories import PersonFactory
+from departments.tests.factories import DepartmentFactory, PersonFactory
 from sops.api.serializers import DocumentSerializer
 from sops.models import Document
 from sops.services import document_create
 from techleads.api.serializers import DepartmentSerializer
-from techleads.selectors import departments_with_lead, people_with_eligibility
+from techleads.selectors import (
+    departments_with_lead,
+    departments_with_lead_columns,
+    people_with_eligibility,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -39,24 +43,55 @@ def rows(org):
         last_reviewed_at=None,
         involved_departments=[org.platform, org.data],
     )
+    departments = Department.objects.order_by("id")
     return {
-        PersonSerializer: Person.objects.order_by("id"),
-        DepartmentSerializer: departments_with_lead(Department.objects.order_by("id")),
-        DocumentSerializer: Document.objects.prefetch_related("involved_departments"),
+        "people": (PersonSerializer, Person.objects.order_by("id")),
+        "departments, leads prefetched": (DepartmentSerializer, departments_with_lead(departments)),
+        "departments, leads as columns": (
+            DepartmentSerializer,
+            departments_with_lead_columns(departments),
+        ),
+        "departments, leads looked up": (DepartmentSerializer, departments),
+        "documents, involved prefetched": (
+            DocumentSerializer,
+            Document.objects.prefetch_related("involved_departments"),
+        ),
+        "documents, involved read per list": (DocumentSerializer, Document.objects.all()),
     }
 
 
 @pytest.mark.parametrize(
-    "serializer_class", [PersonSerializer, DepartmentSerializer, DocumentSerializer]
+    "case",
+    [
+        "people",
+        "departments, leads prefetched",
+        "departments, leads as columns",
+        "departments, leads looked up",
+        "documents, involved prefetched",
+        "documents, involved read per list",
+    ],
 )
-def test_a_lean_row_is_what_drf_renders(rows, serializer_class):
-    queryset = rows[serializer_class]
+def test_a_lean_row_is_what_drf_renders(rows, case):
+    serializer_class, queryset = rows[case]
     lean = serializer_class(queryset, many=True).data
     child = serializer_class()
     drf = [serializers.Serializer.to_representation(child, row) for row in queryset]
     assert [dict(row) for row in lean] == drf
     # Null foreign keys, dates and URLs are in the comparison, not only filled ones.
     assert any(None in row.values() for row in drf)
+    # Each alone, too (a detail): the same row.
+    assert [serializer_class(row).data for row in queryset] == drf
+
+
+def test_the_involved_departments_of_a_list_are_one_query(rows, django_assert_num_queries):
+    documents = list(Document.objects.all())
+    with django_assert_num_queries(1):  # the involved departments of every row
+        data = DocumentSerializer(documents, many=True).data
+    involved = {row["title"]: row["involved_departments"] for row in data}
+    assert involved["Incident escalation"] == sorted(
+        involved["Incident escalation"], key=lambda pk: Department.objects.get(pk=pk).name
+    )
+    assert len(involved["Incident escalation"]) == 2 and involved["Release procedure"] == []
 
 
 def test_a_lean_serializer_renders_validated_data_the_usual_way(org):
@@ -99,3 +134,53 @@ def test_the_people_list_reads_the_verdict_only_to_filter_by_it(api, org):
     assert {p["id"] for p in eligible["results"]} == set(verdicts.values_list("id", flat=True))
     assert 0 < eligible["count"] < everyone["count"]
     assert everyone["count"] == Person.objects.count()
+
+
+@pytest.fixture
+def grow(org):
+    """Adds `n` more rows to each of the three lists."""
+
+    def add(n):
+        for _ in range(n):
+            department = DepartmentFactory()
+            PersonFactory(department=department)
+            document_create(
+                actor=org.hr,
+                title=f"Process {department.slug}",
+                kind="cross_department_process",
+                department=department,
+                involved_departments=[department, org.platform],
+            )
+
+    return add
+
+
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [
+        # The token with the login's role and person; the page with its total.
+        ("/api/v1/people/", 2),
+        # The same: each department's lead comes in its row.
+        ("/api/v1/departments/", 2),
+        # The token; the total from the summary; the page; the involved departments.
+        ("/api/v1/sops/", 4),
+    ],
+)
+def test_a_list_costs_the_same_queries_at_any_length(
+    api, org, grow, url, queries, django_assert_num_queries
+):
+    client = api("hr")
+    for more in (10, 20):
+        grow(more)
+        with django_assert_num_queries(queries):
+            response = client.get(url + "?page_size=100")
+        body = response.json()
+        assert len(body["results"]) == body["count"] >= more
+
+
+def test_the_documents_page_joins_no_department_or_person(api, org, grow):
+    grow(3)
+    with CaptureQueriesContext(connection) as queries:
+        assert api("hr").get("/api/v1/sops/").status_code == 200
+    page = next(q["sql"] for q in queries.captured_queries if 'FROM "sops_document"' in q["sql"])
+    assert "JOIN" not in page

@@ -1,3 +1,5 @@
+from types import SimpleNamespace
+
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -56,8 +58,22 @@ class TechLeadSummarySerializer(serializers.Serializer):
 def lead_summary(serializer, department) -> dict | None:
     """The department's active lead as TechLeadSummarySerializer renders it, or None, by
     one summary serializer per response (kept on `serializer`), not one per department:
-    a serializer builds its fields again on each instantiation."""
-    lead = lead_of(department)
+    a serializer builds its fields again on each instantiation. A department of
+    departments_with_lead_columns carries its lead as columns; others are read by
+    `lead_of`."""
+    if hasattr(department, "lead_assignment_id"):
+        if department.lead_assignment_id is None:
+            return None
+        # The assignment's attributes the summary reads, from the columns.
+        lead = SimpleNamespace(
+            id=department.lead_assignment_id,
+            started_at=department.lead_since,
+            person=SimpleNamespace(
+                id=department.lead_person_id, full_name=department.lead_full_name
+            ),
+        )
+    else:
+        lead = lead_of(department)
     if lead is None:
         return None
     summary = serializer.__dict__.get("_lead_summary")
@@ -68,9 +84,9 @@ def lead_summary(serializer, department) -> dict | None:
 
 class DepartmentSerializer(LeanRepresentation, serializers.ModelSerializer):
     """A department with its active Tech Lead. It lives here, not in departments, because
-    the lead is the role's: `lead_of` reads the lead prefetched by departments_with_lead
-    (as the departments/ endpoints do) and, for a plain department, looks it up (one
-    query)."""
+    the lead is the role's: read from the columns of departments_with_lead_columns (as
+    the departments/ endpoints give them), from the prefetch of departments_with_lead,
+    or, for a plain department, looked up (one query)."""
 
     parent = DepartmentRefField(allow_null=True, required=False)
     tech_lead = serializers.SerializerMethodField()

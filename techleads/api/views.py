@@ -37,7 +37,7 @@ from techleads.selectors import (
     capacity_period,
     department_candidates,
     departments_visible_to,
-    departments_with_lead,
+    departments_with_lead_columns,
     escalation_for,
     on_call,
     people_visible_to,
@@ -167,9 +167,9 @@ class DepartmentViewSet(
     ordering = ["name"]
 
     def get_queryset(self):
-        departments = departments_with_lead(departments_visible_to(self.request.user))
-        # The manager and the parent are rendered as ids: their rows are not joined.
-        return departments.select_related(None)
+        # The lead's summary in the departments' own query; the manager and the parent
+        # are rendered as ids: their rows are not joined.
+        return departments_with_lead_columns(departments_visible_to(self.request.user))
 
     def perform_create(self, serializer):
         serializer.instance = department_create(

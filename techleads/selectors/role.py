@@ -1,6 +1,6 @@
 """Who leads which department, now and in the succession plan."""
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet
 
 from departments.models import Department, Person
 
@@ -31,6 +31,28 @@ def departments_with_lead(queryset: QuerySet[Department] | None = None) -> Query
             queryset=active_assignments().select_related("person"),
             to_attr="active_assignments",
         )
+    )
+
+
+def departments_with_lead_columns(
+    queryset: QuerySet[Department] | None = None,
+) -> QuerySet[Department]:
+    """Departments with their active lead in their own query, as columns:
+    `lead_assignment_id`, `lead_person_id`, `lead_full_name` and `lead_since` (all None
+    without a lead). A LEFT JOIN on the active assignment, which the partial unique index
+    keeps to one per department, so no department is repeated. For lists that show the
+    lead's summary: departments_with_lead's prefetch costs a second query and a model per
+    assignment and person."""
+    queryset = queryset if queryset is not None else Department.objects.all()
+    # active_assignments()'s condition, on the join.
+    active = FilteredRelation(
+        "tech_lead_assignments", condition=Q(tech_lead_assignments__ended_at__isnull=True)
+    )
+    return queryset.annotate(active_lead=active).annotate(
+        lead_assignment_id=F("active_lead__id"),
+        lead_person_id=F("active_lead__person_id"),
+        lead_full_name=F("active_lead__person__full_name"),
+        lead_since=F("active_lead__started_at"),
     )
 
 

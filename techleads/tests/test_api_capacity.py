@@ -181,8 +181,8 @@ def sixty_people(org):
 # user, their HR role and person (one query) and the page with the total (one query).
 LISTS = {
     "allocations": (ALLOCATIONS, sixty_allocations, 2, 2),
-    # + the department (get_object) and its active lead (prefetched)
-    "capacity": ("/api/v1/departments/{platform}/capacity/", sixty_people, 4, 4),
+    # + the department with its active lead in its row (get_object)
+    "capacity": ("/api/v1/departments/{platform}/capacity/", sixty_people, 3, 3),
 }
 
 
