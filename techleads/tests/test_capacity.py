@@ -141,6 +141,10 @@ def test_capacity_peak_rule(allocations, period, peak, over, free):
         over,
         free,
     )
+    # What the capacity list relies on: the peak never exceeds the sum of the allocations
+    # overlapping the period, so nobody with a sum of 100 or less is over-allocated.
+    start, end = period
+    assert peak <= sum(p for s, e, p in allocations if s <= end and e >= start)
 
 
 @pytest.mark.django_db
