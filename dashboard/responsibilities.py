@@ -46,6 +46,7 @@ from techleads.selectors import (
     incidents_visible_to,
     on_call,
     people_visible_to,
+    project_choices,
     projects_visible_to,
     sessions_visible_to,
     tasks_visible_to,
@@ -263,9 +264,7 @@ def _allocation_form(request, data=None):
     led = departments_led_by(request.user)
     if not led.exists():
         return None
-    projects = projects_visible_to(request.user, today=timezone.localdate()).filter(
-        department__in=led.values("pk"), is_active=True
-    )
+    projects = project_choices(request.user).filter(department__in=led.values("pk"), is_active=True)
     people = people_visible_to(request.user).filter(department__in=led.values("pk"))
     form = forms.AllocationForm(data, projects=projects, people=people)
     return searchable_people(bounded_choices(form), "allocation")

@@ -25,6 +25,14 @@ def sessions_visible_to(user) -> QuerySet[TechSession]:
     return TechSession.objects.filter(visible)
 
 
+def project_choices(user) -> QuerySet[ImprovementProject]:
+    """Projects in scope, as a form's choices: without the task counts, which would be
+    computed for every project before the first choices are read."""
+    return ImprovementProject.objects.filter(
+        department__in=departments_visible_to(user).values("pk")
+    )
+
+
 def projects_visible_to(user, *, today: date) -> QuerySet[ImprovementProject]:
     """Projects in scope, with their open, overdue and done task counts (one query)."""
     tasks = ImprovementTask.objects.filter(project=OuterRef("pk"))
@@ -32,9 +40,7 @@ def projects_visible_to(user, *, today: date) -> QuerySet[ImprovementProject]:
     def count(**lookups):
         return count_subquery(tasks.filter(**lookups), group_by="project")
 
-    return ImprovementProject.objects.filter(
-        department__in=departments_visible_to(user).values("pk")
-    ).annotate(
+    return project_choices(user).annotate(
         open_tasks=count(status__in=OPEN_TASK_STATUSES),
         overdue_tasks=count_subquery(tasks.filter(overdue_q(today=today)), group_by="project"),
         done_tasks=count(status=TaskStatus.DONE),
