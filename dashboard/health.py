@@ -221,14 +221,17 @@ def ranked_by_health(departments: QuerySet[Department]) -> QuerySet[Department]:
     )
 
 
-def lowest_health(departments: QuerySet[Department], *, limit: int) -> list:
-    """The `limit` departments with the lowest live score: the stored ranking names four
-    times as many candidates (one query), whose live scores are computed (one query)."""
-    candidates = ranked_by_health(departments).filter(document_summary__health_score__isnull=False)[
-        : limit * 4
-    ]
-    live = health_for(Department.objects.filter(pk__in=candidates.values("pk")))
-    scored = [item for item in live if item.health.score is not None]
+def lowest_health_candidates(departments: QuerySet[Department], *, limit: int) -> list[int]:
+    """The ids of the departments the stored ranking puts lowest, four times `limit` (one
+    query): the live scores of these decide the `limit` lowest (lowest_scored)."""
+    ranked = ranked_by_health(departments).filter(document_summary__health_score__isnull=False)
+    return list(ranked.values_list("pk", flat=True)[: limit * 4])
+
+
+def lowest_scored(live: dict, candidates: list[int], *, limit: int) -> list[DepartmentHealth]:
+    """The `limit` lowest live scores of `candidates` in `live` (health by department id;
+    the overview scores its page and the candidates with one health query)."""
+    scored = [live[pk] for pk in candidates if pk in live and live[pk].health.score is not None]
     return sorted(scored, key=lambda item: (item.health.score, item.department.name))[:limit]
 
 

@@ -22,7 +22,8 @@ from techleads.selectors import (
 from .health import (
     DepartmentHealth,
     health_for,
-    lowest_health,
+    lowest_health_candidates,
+    lowest_scored,
     ranked_by_health,
 )
 
@@ -84,14 +85,18 @@ def stale_documents():
     return Coalesce(_status_total(DocumentStatus.STALE, "document_summary__"), Value(0))
 
 
-def department_rows(departments: QuerySet[Department], order: list[int] | None = None):
-    """Each department with its lead, health and document counts: four queries. Rows are
-    in `order` (department ids, a page of a sorted list) when given, else by name."""
+def department_rows(
+    departments: QuerySet[Department], order: list[int] | None = None, health: dict | None = None
+):
+    """Each department with its lead, health and document counts: four queries (two when
+    `health`, by department id, is given). Rows are in `order` (department ids, a page of
+    a sorted list) when given, else by name."""
     with_lead = list(departments_with_lead(departments).order_by("name"))
     if order is not None:
         position = {pk: n for n, pk in enumerate(order)}
         with_lead.sort(key=lambda d: position.get(d.pk, len(position)))
-    health = {h.department.pk: h for h in health_for(departments)}
+    if health is None:
+        health = {h.department.pk: h for h in health_for(departments)}
     counts = document_counts(departments)
     return [
         DepartmentRow(
@@ -174,16 +179,19 @@ def overview(departments: QuerySet[Department], *, page) -> Overview:
     risks = succession_risks().filter(
         department__in=flagged.order_by("name", "pk").values("pk")[: ATTENTION * 4]
     )
+    # The page's rows and the lowest-health candidates are scored by one health query.
+    shown = list(page.object_list)
+    candidates = lowest_health_candidates(departments, limit=ATTENTION)
+    scored = Department.objects.filter(pk__in={*shown, *candidates})
+    live = {h.department.pk: h for h in health_for(scored)}
     return Overview(
         page=page,
-        rows=department_rows(
-            departments.filter(pk__in=list(page.object_list)), order=list(page.object_list)
-        ),
+        rows=department_rows(departments.filter(pk__in=shown), order=shown, health=live),
         figures=organisation_figures(departments),
         leadless=list(departments.filter(~Q(has_active_lead())).order_by("name", "pk")[:ATTENTION]),
         risks=list(risks.order_by("department__name", "pk")[:ATTENTION]),
         risks_count=flagged.count(),
-        worst=lowest_health(departments, limit=ATTENTION),
+        worst=lowest_scored(live, candidates, limit=ATTENTION),
         upcoming=list(
             Document.objects.filter(
                 department__in=departments,
