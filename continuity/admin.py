@@ -2,10 +2,14 @@
 
 techleads registers the Person admin; continuity replaces it with this subclass (the
 guard lives here, above every app whose holdings it reads). People are never deleted:
-no delete permission and no delete action, for anyone, superusers included."""
+no delete permission and no delete action, for anyone, superusers included.
+
+Receivers are chosen with the admin's autocomplete: a plain select of receivers lists
+every active person of the company (100,000 options, once per receiver field)."""
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -15,16 +19,55 @@ from django.utils.html import format_html
 from departments.constants import PERSON_FIELDS
 from departments.forms import perform_form
 from departments.models import Person
+from sops.models import Document
 from techleads.admin.organisation import PersonAdmin
 
-from .forms import TransferForm, transfer_message
+from .forms import ReceiverField, TransferForm, receiver_label, transfer_message
 from .selectors import moved_with_receivers, person_holdings
 from .services import holdings_transfer, person_change
+
+
+def person_autocomplete(widget=AutocompleteSelect, **kwargs):
+    """The Person admin's search as a person picker (its URL names a relation to Person;
+    any will do: the choices are the form field's, the search is the Person admin's)."""
+    return widget(Document._meta.get_field("owner"), admin.site, **kwargs)
+
+
+class ReceiverAutocomplete(AutocompleteSelect):
+    """The autocomplete for a ReceiverField (its choices are ReceiverChoices, not a
+    ModelChoiceIterator): renders the chosen receiver only, the blank choice's words as
+    the placeholder. The form still checks the receiver in the database."""
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs["data-placeholder"] = self.choices.blank
+        return attrs
+
+    def optgroups(self, name, value, attr=None):
+        chosen = [pk for pk in value if str(pk).isdigit()]
+        people = self.choices.queryset.filter(pk__in=chosen)
+        options = [self.create_option(name, "", "", False, 0)]
+        for index, (pk, full_name, employee_id) in enumerate(
+            people.values_list("pk", "full_name", "employee_id"), start=1
+        ):
+            label = receiver_label(full_name, employee_id)
+            options.append(self.create_option(name, pk, label, True, index))
+        return [(None, options, 0)]
+
+
+def receiver_autocompletes(form) -> None:
+    """Every ReceiverField of `form` (the shared TransferForm) picked by autocomplete."""
+    for field in form.fields.values():
+        if isinstance(field, ReceiverField):
+            field.widget = person_autocomplete(ReceiverAutocomplete)
+            field.widget.choices = field.choices
+            field.widget.is_required = field.required
 
 
 class GuardedPersonForm(forms.ModelForm):
     transfer_to = forms.ModelChoiceField(
         queryset=Person.objects.filter(is_active=True).order_by("full_name"),
+        widget=person_autocomplete(),
         required=False,
         label="Transfer holdings to",
         help_text=(
@@ -93,6 +136,7 @@ class GuardedPersonAdmin(PersonAdmin):
         person = get_object_or_404(Person, pk=pk)
         holdings = person_holdings(person)
         form = TransferForm(request.POST or None, person=person, holdings=holdings)
+        receiver_autocompletes(form)
         result = {}
 
         def transfer(_):

@@ -1,7 +1,11 @@
 """Admin building blocks shared by every app's admin: who may see a model (HR,
-superusers), saves that go through a service, read-only history inlines."""
+superusers), saves that go through a service, read-only history inlines, a relation's
+list filter that lists no rows."""
 
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.views.main import PAGE_VAR
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.urls import reverse
 from django.utils.html import format_html_join
 
@@ -28,8 +32,69 @@ class SuperuserOnlyMixin:
         return self.has_module_permission(request)
 
 
+class AutocompleteFilter(admin.FieldListFilter):
+    """A relation's list filter that lists no rows: an autocomplete box (the related
+    admin's search) and the chosen row, where Django's filter lists every department of
+    the company in the sidebar. Same parameter as Django's (`department__id__exact`),
+    so links to a filtered list keep working. `("department", AutocompleteFilter)`."""
+
+    template = "admin/autocomplete_filter.html"
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        self.lookup_kwarg = f"{field_path}__{field.target_field.name}__exact"
+        if not any(params.get(self.lookup_kwarg) or []):
+            params.pop(self.lookup_kwarg, None)  # the box cleared: every row
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.title = field.verbose_name
+        self.choice_field = forms.ModelChoiceField(
+            queryset=field.remote_field.model._default_manager.all(),
+            required=False,
+            widget=AutocompleteSelect(field, model_admin.admin_site),
+        )
+
+    def expected_parameters(self):
+        return [self.lookup_kwarg]
+
+    def selected(self):
+        value = self.used_parameters.get(self.lookup_kwarg)
+        return value[-1] if isinstance(value, list) else value
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.selected() is None,
+            "query_string": changelist.get_query_string(remove=[self.lookup_kwarg]),
+            "display": "All",
+        }
+        # The box's form keeps the list's other filters, its search and its order.
+        mine = (self.lookup_kwarg, PAGE_VAR)
+        kept = [(k, v) for k, v in changelist.params.items() if k not in mine]
+        field_id = f"filter_{self.lookup_kwarg}"
+        yield {
+            "form": True,
+            "id": field_id,
+            "kept": kept,
+            # Renders the chosen row only (one query); the others come from the search.
+            "widget": self.choice_field.widget.render(
+                self.lookup_kwarg, self.selected(), attrs={"id": field_id}
+            ),
+        }
+
+
+def autocomplete_filter_media(model_admin) -> forms.Media:
+    """The autocomplete's scripts and styles when a list filter is an AutocompleteFilter
+    (the changelist's head loads them, beside the admin's jQuery)."""
+    for spec in model_admin.list_filter:
+        if isinstance(spec, tuple) and issubclass(spec[1], AutocompleteFilter):
+            return AutocompleteSelect(None, model_admin.admin_site).media
+    return forms.Media()
+
+
 class HRAdminMixin:
     """Only HR and superusers see or change these models in the admin."""
+
+    @property
+    def media(self):
+        return super().media + autocomplete_filter_media(self)
 
     def has_module_permission(self, request):
         return user_is_hr(request.user)

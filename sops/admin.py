@@ -6,6 +6,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from departments.admin_base import (
+    AutocompleteFilter,
     HRAdminMixin,
     ReadOnlyInline,
     ServiceAdminMixin,
@@ -87,7 +88,7 @@ class ReviewForm(forms.Form):
 class DocumentAdmin(ServiceAdminMixin, admin.ModelAdmin):
     form = DocumentForm
     list_display = ["title", "kind", "department", "owner", "status", "next_review_at"]
-    list_filter = ["status", "kind", "department"]
+    list_filter = ["status", "kind", ("department", AutocompleteFilter)]
     search_fields = ["title", "url"]
     autocomplete_fields = ["department", "owner", "involved_departments"]
     list_select_related = ["department", "owner"]

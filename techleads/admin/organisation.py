@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from departments.admin_base import ReadOnlyInline, ServiceAdminMixin
+from departments.admin_base import AutocompleteFilter, ReadOnlyInline, ServiceAdminMixin
 from departments.constants import PERSON_FIELDS
 from departments.models import Department, Person
 from departments.services import department_create, department_update, person_create, person_update
@@ -135,7 +135,7 @@ class VerdictFilter(admin.SimpleListFilter):
 @admin.register(Person)
 class PersonAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_display = ["full_name", "employee_id", "department", "ladder", "verdict", "is_active"]
-    list_filter = ["track", "level", VerdictFilter, "is_active", "department"]
+    list_filter = ["track", "level", VerdictFilter, "is_active", ("department", AutocompleteFilter)]
     search_fields = ["full_name", "employee_id", "email"]
     autocomplete_fields = ["department"]
     raw_id_fields = ["user"]
@@ -145,6 +145,14 @@ class PersonAdmin(ServiceAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return people_with_eligibility(super().get_queryset(request))
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, duplicates = super().get_search_results(request, queryset, search_term)
+        if request.resolver_match and request.resolver_match.url_name == "autocomplete":
+            # A person picked in an admin form receives something (a department, a
+            # document, a holding): nobody inactive holds anything (continuity's guard).
+            queryset = queryset.filter(is_active=True)
+        return queryset, duplicates
 
     def changelist_view(self, request, extra_context=None):
         self._rules = rules_by_id()  # one query, shared by every row's verdict

@@ -2,12 +2,13 @@
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from departments.admin_base import HRAdminMixin, ServiceAdminMixin, buttons
+from departments.admin_base import AutocompleteFilter, HRAdminMixin, ServiceAdminMixin, buttons
 from departments.forms import perform_form
 from departments.models import Department, Person
 from departments.selectors import user_is_hr
@@ -93,9 +94,14 @@ def _impact_words(impact) -> str:
 
 
 class AssignForm(LeadForm):
-    """The shared LeadForm, with the department chosen first when none is given."""
+    """The shared LeadForm, with the department chosen first when none is given. Both
+    are picked with the admin's autocomplete, never a list of every department or
+    person; the service checks the choice."""
 
-    department = forms.ModelChoiceField(queryset=Department.objects.order_by("name"))
+    department = forms.ModelChoiceField(
+        queryset=Department.objects.order_by("name"),
+        widget=AutocompleteSelect(TechLeadAssignment._meta.get_field("department"), admin.site),
+    )
 
     field_order = ["department", "person", "reason", "override_reason"]
 
@@ -107,7 +113,7 @@ class AssignForm(LeadForm):
         else:
             self.fields["person"] = forms.ModelChoiceField(
                 queryset=Person.objects.filter(is_active=True),
-                widget=forms.TextInput(attrs={"placeholder": "Person id"}),
+                widget=AutocompleteSelect(TechLeadAssignment._meta.get_field("person"), admin.site),
                 help_text="Choose the department first to pick from its people.",
             )
 
@@ -115,7 +121,7 @@ class AssignForm(LeadForm):
 @admin.register(TechLeadAssignment)
 class TechLeadAssignmentAdmin(HRAdminMixin, admin.ModelAdmin):
     list_display = ["department", "person", "started_at", "ended_at", "assigned_by", "override"]
-    list_filter = [("ended_at", admin.EmptyFieldListFilter), "department"]
+    list_filter = [("ended_at", admin.EmptyFieldListFilter), ("department", AutocompleteFilter)]
     search_fields = ["person__full_name", "department__name", "reason"]
     list_select_related = ["department", "person", "assigned_by"]
     date_hierarchy = "started_at"
@@ -286,10 +292,11 @@ class SuccessorCandidateAdmin(ServiceAdminMixin, admin.ModelAdmin):
         "expires_at",
         "flag_list",
     ]
-    list_filter = ["readiness", "emergency", "department"]
+    list_filter = ["readiness", "emergency", ("department", AutocompleteFilter)]
     search_fields = ["person__full_name", "department__name"]
     list_select_related = ["department", "person"]
     ordering = ["department__name", "rank", "id"]
+    show_full_result_count = False
     fields = ["department", "person", "readiness", "rank", "emergency", "notes"]
     autocomplete_fields = ["department", "person"]
     actions = ["confirm"]

@@ -2,8 +2,9 @@
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
 
-from departments.admin_base import ReadOnlyInline, ServiceAdminMixin
+from departments.admin_base import AutocompleteFilter, ReadOnlyInline, ServiceAdminMixin
 from departments.models import Person
 from departments.selectors import user_is_hr
 
@@ -27,19 +28,30 @@ from ..services import (
     tech_session_schedule,
 )
 
+# The invitees' pickers search the Person admin (by a relation to Person, for its URL)
+# instead of listing every active person of the company.
+INVITEE = TechSessionInvite._meta.get_field("person")
+
 
 class InviteInline(ReadOnlyInline):
     model = TechSessionInvite
     fields = ["person", "mandatory", "attendance"]
 
+    def get_queryset(self, request):
+        # Each row shows its person and its own name ("<person> at <session>").
+        return super().get_queryset(request).select_related("person", "session")
+
 
 class SessionAddForm(forms.ModelForm):
     invitees = forms.ModelMultipleChoiceField(
-        queryset=Person.objects.filter(is_active=True), required=False
+        queryset=Person.objects.filter(is_active=True),
+        required=False,
+        widget=AutocompleteSelectMultiple(INVITEE, admin.site),
     )
     mandatory = forms.ModelMultipleChoiceField(
         queryset=Person.objects.filter(is_active=True),
         required=False,
+        widget=AutocompleteSelectMultiple(INVITEE, admin.site),
         help_text="Invitees who must attend.",
     )
 
@@ -76,7 +88,7 @@ class TechSessionAdmin(WorkAdmin):
     dashboard or through the API, so a saved session is read-only here."""
 
     list_display = ["topic", "department", "presenter", "status", "scheduled_for"]
-    list_filter = ["status", "department"]
+    list_filter = ["status", ("department", AutocompleteFilter)]
     search_fields = ["topic"]
     autocomplete_fields = ["department", "presenter"]
     date_hierarchy = "scheduled_for"
@@ -101,7 +113,7 @@ class TechSessionAdmin(WorkAdmin):
 @admin.register(ImprovementProject)
 class ImprovementProjectAdmin(WorkAdmin):
     list_display = ["name", "department", "owner", "jira_key", "is_active"]
-    list_filter = ["is_active", "department"]
+    list_filter = ["is_active", ("department", AutocompleteFilter)]
     search_fields = ["name", "jira_key"]
     autocomplete_fields = ["department", "owner"]
 
@@ -114,7 +126,7 @@ class ImprovementProjectAdmin(WorkAdmin):
 @admin.register(ImprovementTask)
 class ImprovementTaskAdmin(WorkAdmin):
     list_display = ["title", "project", "assignee", "status", "due_date", "jira_issue_key"]
-    list_filter = ["status", "project__department"]
+    list_filter = ["status", ("project__department", AutocompleteFilter)]
     search_fields = ["title", "jira_issue_key"]
     autocomplete_fields = ["project", "assignee"]
     fields = ["project", "title", "assignee", "status", "due_date", "jira_issue_key", "jira_url"]
@@ -130,7 +142,7 @@ class AllocationAdmin(WorkAdmin):
     """Allocations are replaced, not edited: delete one and add the new share."""
 
     list_display = ["person", "project", "duty", "percent", "period_start", "period_end"]
-    list_filter = ["person__department"]
+    list_filter = [("person__department", AutocompleteFilter)]
     search_fields = ["person__full_name", "duty"]
     autocomplete_fields = ["person", "project"]
 
@@ -152,7 +164,7 @@ class AllocationAdmin(WorkAdmin):
 @admin.register(Incident)
 class IncidentAdmin(WorkAdmin):
     list_display = ["title", "department", "severity", "started_at", "resolved_at", "handled_by"]
-    list_filter = ["severity", "department"]
+    list_filter = ["severity", ("department", AutocompleteFilter)]
     search_fields = ["title"]
     autocomplete_fields = ["department", "handled_by"]
     date_hierarchy = "started_at"
