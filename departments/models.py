@@ -103,6 +103,9 @@ class Person(models.Model):
             models.Index(fields=["department", "is_active"], name="person_dept_active_idx"),
             # Eligibility explorer filters: ?track=&level=
             models.Index(fields=["track", "level", "step"], name="person_track_level_idx"),
+            # The people's default order (lists, pickers, the API): a page of 50 by name is
+            # an index walk, not a sort of every person.
+            models.Index(fields=["full_name", "id"], name="person_name_idx"),
         ]
 
     def __str__(self):
