@@ -107,3 +107,18 @@ def test_a_bad_debug_value_is_refused_with_its_name():
     result = run_django({"DEBUG": "maybe", "SECRET_KEY": "y" * 60}, "check")
     assert result.returncode != 0
     assert "DEBUG must be 1/0/true/false" in result.stderr
+
+
+@pytest.mark.postgres
+def test_postgresql_runs_without_jit_unless_asked():
+    """JIT compiling cost more than the app's short queries over large tables."""
+    show = "from django.db import connection as c; cursor = c.cursor(); "
+    show += "cursor.execute('SHOW jit'); print(cursor.fetchone()[0])"
+    # Any database of the server will do: its maintenance database always exists.
+    url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
+    default = run_django({"DEBUG": "1", "DATABASE_URL": url}, "shell", "-c", show)
+    asked = run_django(
+        {"DEBUG": "1", "DATABASE_URL": url, "DATABASE_JIT": "1"}, "shell", "-c", show
+    )
+    assert default.stdout.strip().splitlines()[-1] == "off", default.stderr
+    assert asked.stdout.strip().splitlines()[-1] == "on", asked.stderr
