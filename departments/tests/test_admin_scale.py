@@ -1,12 +1,17 @@
-"""The audit trail's admin list at the size of a company: its filters list neither the
+"""Admin lists at the size of a company: the audit trail's filters list neither the
 departments nor the actors the trail names (a department is chosen by autocomplete, an
-actor searched)."""
+actor searched); the webhook deliveries' event filter is the fixed list of events; the
+login logs are not counted whole."""
 
 import pytest
+from axes.models import AccessLog
 from django.urls import reverse
 
 from departments.services import department_create
 from departments.tests.factories import UserFactory
+from integrations.events import EVENTS
+from integrations.models import Webhook
+from integrations.services import event_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -31,3 +36,29 @@ def test_audit_trail_filters_list_no_departments_or_actors(
 
     found = hr_client.get(TRAIL, {"q": "crowd-actor-0001"}).content.decode()
     assert "Crowd Department 0001" in found and "Crowd Department 0002" not in found
+
+
+def test_deliveries_filter_by_every_event_without_reading_the_deliveries(hr_client, org):
+    Webhook.objects.create(
+        url="https://hooks.example.com/a", events=list(EVENTS), secret="a-long-enough-secret"
+    )
+    event_publish("techlead.assigned", {"n": 1})
+    event_publish("document.stale", {"n": 2})
+    deliveries = reverse("admin:integrations_webhookdelivery_changelist")
+
+    page = hr_client.get(deliveries).content.decode()
+    # The events a webhook subscribes to, a fixed list, not the values of the deliveries.
+    for event in EVENTS:
+        assert f"?event={event}" in page, event
+
+    filtered = hr_client.get(deliveries, {"event": "document.stale"}).content.decode()
+    assert 'field-event">document.stale<' in filtered
+    assert 'field-event">techlead.assigned<' not in filtered
+
+
+def test_login_logs_count_the_search_only(hr_client, org):
+    for name in ("ann", "bob", "cy"):
+        AccessLog.objects.create(username=name, ip_address="10.0.0.1", user_agent="t")
+    page = hr_client.get(reverse("admin:axes_accesslog_changelist"), {"q": "ann"}).content.decode()
+    # A log of every login: the matches are counted, the whole table is not ("3 total").
+    assert "1 result" in page and "total" not in page
