@@ -179,9 +179,7 @@ def session_record(request, pk):
 
 def _task_form(request, data=None):
     led = departments_led_by(request.user)
-    projects = projects_visible_to(request.user, today=timezone.localdate()).filter(
-        department__in=led.values("pk"), is_active=True
-    )
+    projects = project_choices(request.user).filter(department__in=led.values("pk"), is_active=True)
     if not projects.exists():
         return None
     form = forms.TaskForm(data, projects=projects, people=people_visible_to(request.user))

@@ -5,6 +5,8 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -335,3 +337,19 @@ def test_the_page_runs_the_same_queries_at_any_size(
         )
     with django_assert_num_queries(queries):
         assert client.get(LIST).status_code == 200
+
+
+def test_the_task_form_s_projects_are_read_without_their_task_counts(client, org, work):
+    """The form offers projects by name; only the paged projects table counts tasks
+    (counting every project's first took longer than the page at 5,000 projects)."""
+    client.force_login(org.hr)
+    with CaptureQueriesContext(connection) as queries:
+        page = body(client.get(LIST))
+    assert f'<option value="{work["data"].pk}">Data quality</option>' in page
+    counting = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith('SELECT "techleads_improvementproject"."id"')
+        and "techleads_improvementtask" in q["sql"]
+    ]
+    assert len(counting) == 1, counting  # the table's page, not the form's choices
