@@ -1,11 +1,11 @@
 import django_filters
 
-from departments.filtersets import DepartmentRefFilter, SearchFilter
+from departments.filtersets import DepartmentRefFilter, FilterSet, SearchFilter
 from sops.constants import DocumentKind, DocumentStatus
 from sops.models import Document
 
 
-class DocumentFilter(django_filters.FilterSet):
+class DocumentFilter(FilterSet):
     department = DepartmentRefFilter()
     search = SearchFilter(fields=["title", "url"])
     kind = django_filters.ChoiceFilter(choices=DocumentKind.choices)

@@ -5,6 +5,7 @@ import django_filters
 
 from departments.filtersets import (
     DepartmentRefFilter,
+    FilterSet,
     IdFilter,
     SearchFilter,
     StrictBooleanFilter,
@@ -32,7 +33,7 @@ from techleads.models import (
 from techleads.selectors import allocations_overlapping, has_active_lead, overdue
 
 
-class DepartmentFilter(django_filters.FilterSet):
+class DepartmentFilter(FilterSet):
     parent = DepartmentRefFilter()
     search = SearchFilter(fields=["name", "slug", "confluence_space"])
     manager = django_filters.ModelChoiceFilter(queryset=Person.objects.all())
@@ -46,7 +47,7 @@ class DepartmentFilter(django_filters.FilterSet):
         return queryset.filter(has_active_lead() if value else ~has_active_lead())
 
 
-class PersonFilter(django_filters.FilterSet):
+class PersonFilter(FilterSet):
     department = DepartmentRefFilter()
     search = SearchFilter(fields=["full_name", "employee_id", "email"])
     level = WholeNumberFilter(min_value=1, max_value=20)
@@ -63,7 +64,7 @@ class PersonFilter(django_filters.FilterSet):
         fields = ["search", "department", "track", "level", "step", "is_active", "employee_id"]
 
 
-class AssignmentFilter(django_filters.FilterSet):
+class AssignmentFilter(FilterSet):
     department = DepartmentRefFilter()
     active = StrictBooleanFilter(field_name="ended_at", lookup_expr="isnull")
 
@@ -72,7 +73,7 @@ class AssignmentFilter(django_filters.FilterSet):
         fields = ["department", "person", "active"]
 
 
-class EligibilityRuleFilter(django_filters.FilterSet):
+class EligibilityRuleFilter(FilterSet):
     class Meta:
         model = EligibilityRule
         fields = ["track", "verdict"]
@@ -80,7 +81,7 @@ class EligibilityRuleFilter(django_filters.FilterSet):
     is_active = StrictBooleanFilter()
 
 
-class SuccessorFilter(django_filters.FilterSet):
+class SuccessorFilter(FilterSet):
     department = DepartmentRefFilter()
     readiness = django_filters.ChoiceFilter(choices=Readiness.choices)
     emergency = StrictBooleanFilter()
@@ -93,7 +94,7 @@ class SuccessorFilter(django_filters.FilterSet):
         fields = ["department", "person", "readiness", "emergency", "flagged"]
 
 
-class SuccessionFilter(django_filters.FilterSet):
+class SuccessionFilter(FilterSet):
     """Departments annotated by selectors.departments_with_risk (API and succession page)."""
 
     risk = django_filters.ChoiceFilter(
@@ -105,7 +106,7 @@ class SuccessionFilter(django_filters.FilterSet):
         fields = ["risk"]
 
 
-class ImprovementTaskFilter(django_filters.FilterSet):
+class ImprovementTaskFilter(FilterSet):
     search = SearchFilter(fields=["title", "jira_issue_key"])
     department = DepartmentRefFilter(field_name="project__department")
     status = django_filters.ChoiceFilter(choices=TaskStatus.choices)
@@ -121,7 +122,7 @@ class ImprovementTaskFilter(django_filters.FilterSet):
         return overdue(queryset, late=value)
 
 
-class TechSessionFilter(django_filters.FilterSet):
+class TechSessionFilter(FilterSet):
     department = DepartmentRefFilter()
     status = django_filters.ChoiceFilter(choices=SessionStatus.choices)
     person = IdFilter(
@@ -139,7 +140,7 @@ class TechSessionFilter(django_filters.FilterSet):
         fields = ["department", "presenter", "status", "person"]
 
 
-class ImprovementProjectFilter(django_filters.FilterSet):
+class ImprovementProjectFilter(FilterSet):
     department = DepartmentRefFilter()
     search = SearchFilter(fields=["name", "jira_key"])
     active = StrictBooleanFilter(field_name="is_active")
@@ -149,7 +150,7 @@ class ImprovementProjectFilter(django_filters.FilterSet):
         fields = ["search", "department", "owner", "active", "jira_key"]
 
 
-class AllocationFilter(django_filters.FilterSet):
+class AllocationFilter(FilterSet):
     department = DepartmentRefFilter(field_name="person__department")
     on = django_filters.DateFilter(method="filter_on", help_text="Allocations covering this day.")
 
@@ -161,7 +162,7 @@ class AllocationFilter(django_filters.FilterSet):
         return allocations_overlapping(queryset, start=value, end=value)
 
 
-class IncidentFilter(django_filters.FilterSet):
+class IncidentFilter(FilterSet):
     department = DepartmentRefFilter()
     search = SearchFilter(fields=["title"])
     severity = django_filters.ChoiceFilter(choices=Severity.choices)

@@ -10,6 +10,7 @@ from departments.api.serializers import PersonSerializer
 from departments.models import Department, Person
 from departments.tests.factories import DepartmentFactory, PersonFactory
 from sops.api.serializers import DocumentSerializer
+from sops.filtersets import DocumentFilter
 from sops.models import Document
 from sops.services import document_create
 from techleads.api.serializers import DepartmentSerializer
@@ -184,3 +185,15 @@ def test_the_documents_page_joins_no_department_or_person(api, org, grow):
         assert api("hr").get("/api/v1/sops/").status_code == 200
     page = next(q["sql"] for q in queries.captured_queries if 'FROM "sops_document"' in q["sql"])
     assert "JOIN" not in page
+
+
+def test_a_filterset_makes_its_form_class_once_and_a_page_s_changes_stay_its_own(
+    api, hr_client, org, grow
+):
+    grow(2)
+    assert DocumentFilter().get_form_class() is DocumentFilter().get_form_class()
+    # The processes page keeps only `involved_department` in its copy of the form.
+    assert hr_client.get("/processes/").status_code == 200
+    body = api("hr").get("/api/v1/sops/?status=current&kind=cross_department_process").json()
+    assert body["count"] == 2
+    assert api("hr").get("/api/v1/sops/?status=retired").status_code == 400
