@@ -1,8 +1,9 @@
-"""API list endpoints at 100 rows against a bare Django view returning the same rows.
+"""API list endpoints at 100 rows against a bare Django view returning the same answer.
 
 Serves the app with gunicorn (one sync worker, production settings) on loopback, on
 PostgreSQL, and reports p50/p95 per endpoint and the ratio to the bare view, measured
-in the same run, the two requested in turns.
+in the same run, the two requested in turns. The bare view's answer is checked first: the
+same total, rows and fields as the endpoint's (bench/urls.py).
 Usage: .venv/bin/python -m bench.api_bench [--requests 300]
 """
 
@@ -106,6 +107,18 @@ def timed(pairs: list[tuple[str, str | None]], n: int) -> list[list[float]]:
     return samples
 
 
+def same_answer(bare: bytes, api: bytes) -> bool:
+    """Whether the bare view answered what the endpoint did: the total, every row with
+    every field, and the page links (the next page's address aside: its path differs)."""
+    bare, api = json.loads(bare), json.loads(api)
+    return (
+        bare["count"] == api["count"]
+        and bare["results"] == api["results"]
+        and (bare["next"] is None) == (api["next"] is None)
+        and bare["previous"] == api["previous"]
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=300)
@@ -130,6 +143,7 @@ def main() -> None:
         print(f"{'endpoint':<14}{'bare p50':>10}{'api p50':>10}{'api p95':>10}{'ratio':>8}")
         for name, url in PAIRS:
             pair = [(f"/bare/{name}/", None), (url, token)]
+            assert same_answer(once(*pair[0])[1], once(*pair[1])[1]), name
             timed(pair, 20)  # warm up both
             bare, api = timed(pair, n)
             b50, a50, a95 = percentile(bare, 50), percentile(api, 50), percentile(api, 95)
