@@ -49,7 +49,7 @@ def configure(database: str) -> None:
         DATABASE_URL=f"{PG}/{database}",
         DEBUG=os.environ.get("DEBUG", "1"),
         LOG_LEVEL="WARNING",
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        EMAIL_BACKEND="bench.mail.EmailBackend",
     )
     os.environ.pop("REDIS_URL", None)
     import django

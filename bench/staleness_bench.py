@@ -29,7 +29,7 @@ os.environ.update(
     DATABASE_URL=f"{PG}/{DB}",
     DEBUG="1",
     LOG_LEVEL="WARNING",
-    EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+    EMAIL_BACKEND="bench.mail.EmailBackend",
 )
 os.environ.pop("REDIS_URL", None)
 
