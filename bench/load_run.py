@@ -5,9 +5,11 @@ employees (several logins of each role: the dashboard's login form for the pages
 token endpoint for the API) and, for a bounded time, each repeats its role's mix:
 dashboard pages, API lists and details, reviews, hand-overs (HR), Jira upserts (HR).
 Writes never collide on purpose: each HR client hands over and reviews in its own
-share of the departments. Reported per request kind: requests, throughput, p50, p99,
-p99/p50 and errors (any answer but the expected one, or no answer); then the
-document summary's consistency check, after the run and after a staleness check.
+share of the departments. Before the timing, every client makes each kind of its role's
+requests twice, untimed, so no gunicorn worker's first request of a kind is timed.
+Reported per request kind: requests, throughput, p50, p99, p99/p50 and errors (any
+answer but the expected one, or no answer); then the document summary's consistency
+check, after the run and after a staleness check.
 
 Usage: .venv/bin/python -m bench.load_run [--clients 16] [--seconds 60] [--workers N]
     [--database NAME] [--reuse] [--departments 5000 --people 100000 --documents 1000000]
@@ -39,6 +41,7 @@ PORT = 8745
 BASE = f"http://127.0.0.1:{PORT}"
 DB = "techleads_bench_load"
 SEED = 20261206
+WARM_ROUNDS = 2  # untimed requests of each kind per client before the timing (warm)
 PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
@@ -213,7 +216,10 @@ class Client:
 
     def one(self) -> tuple[str, float, str | None]:
         """One request of the role's mix: (kind, seconds, error or None)."""
-        kind = self.rng.choices(self.kinds, self.weights)[0]
+        return self.do(self.rng.choices(self.kinds, self.weights)[0])
+
+    def do(self, kind: str) -> tuple[str, float, str | None]:
+        """One request of `kind`: (kind, seconds, error or None)."""
         method, url, body, expected = self.request(kind)
         headers = self.api if url.startswith("/api/") else {}
         start = time.perf_counter()
@@ -276,9 +282,28 @@ class Client:
         return "POST", "/api/v1/improvement-tasks/jira/", body, (200, 201)
 
 
+def warm(clients: list[Client], rounds: int = WARM_ROUNDS) -> None:
+    """Untimed: each kind of request, `rounds` times from every client whose role makes
+    it, the clients at once, so every gunicorn worker has served each kind before the
+    timing starts (a worker's first request of a kind imports and compiles what the kind
+    needs: seconds, on 2 cores with 16 workers starting together; a deployed worker
+    serves thousands of requests after its first)."""
+    for kind in MIX:
+        makers = [c for c in clients if kind in c.kinds]
+        threads = [
+            threading.Thread(target=lambda c=c, k=kind: [c.do(k) for _ in range(rounds)])
+            for c in makers
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+
 def drive(logins: list[Login], seconds: float) -> tuple[dict, list[str], float]:
-    """Every client in its own thread until `seconds` have passed."""
+    """Every client in its own thread until `seconds` have passed, after a warm-up."""
     clients = [Client(login, random.Random(SEED + i)) for i, login in enumerate(logins)]  # noqa: S311
+    warm(clients)
     samples: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, list[str]] = defaultdict(list)
     lock = threading.Lock()
