@@ -451,14 +451,13 @@ def hr_emails() -> list[str]:
     return sorted({e for e in users.filter(is_active=True).values_list("email", flat=True) if e})
 
 
-def _emails_claim(exclude: set[int]) -> list[Notification]:
-    """Claim up to EMAIL_BATCH notifications not emailed yet (marked emailed before the
-    send): locked and skipped by a concurrent sender on PostgreSQL, so no two senders
-    claim the same one."""
+def _emails_claim(after: int) -> list[Notification]:
+    """Claim up to EMAIL_BATCH notifications not emailed yet, with ids above `after`
+    (marked emailed before the send): locked and skipped by a concurrent sender on
+    PostgreSQL, so no two senders claim the same one."""
     with transaction.atomic():
         batch = list(
-            Notification.objects.filter(emailed_at__isnull=True)
-            .exclude(pk__in=exclude)
+            Notification.objects.filter(emailed_at__isnull=True, pk__gt=after)
             .select_for_update(skip_locked=True, of=("self",))
             .select_related("recipient")
             .order_by("pk")[:EMAIL_BATCH]
@@ -472,12 +471,15 @@ def pending_emails_send() -> tuple[int, list[str]]:
     left behind), a claimed batch at a time over one mail connection. A failed send is
     released for the next run; a batch that fails whole (the mail server is down) ends
     the sending, the rest waits for the next run too."""
-    sent, errors, failed = 0, [], set()
+    sent, errors, after = 0, [], 0
     hr = None
     # Opened by the first send: a mail server that is down fails each send, not the run.
     mailer = get_connection()
     try:
-        while batch := _emails_claim(failed):
+        # Claimed in id order, each batch after the last: a released one waits for the
+        # next run instead of being claimed again by this one.
+        while batch := _emails_claim(after):
+            after = batch[-1].pk
             released = []
             for notification in batch:
                 if notification.recipient_id:
@@ -495,7 +497,6 @@ def pending_emails_send() -> tuple[int, list[str]]:
                     errors.append(f"email {notification.pk}: {exc}")
                     logger.warning("Could not email notification %s: %s", notification.pk, exc)
             Notification.objects.filter(pk__in=released).update(emailed_at=None)
-            failed.update(released)
             if len(released) == len(batch):
                 break
     finally:
