@@ -16,21 +16,15 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from departments.admin_base import person_autocomplete
 from departments.constants import PERSON_FIELDS
 from departments.forms import perform_form
 from departments.models import Person
-from sops.models import Document
 from techleads.admin.organisation import PersonAdmin
 
 from .forms import ReceiverField, TransferForm, receiver_label, transfer_message
 from .selectors import moved_with_receivers, person_holdings
 from .services import holdings_transfer, person_change
-
-
-def person_autocomplete(widget=AutocompleteSelect, **kwargs):
-    """The Person admin's search as a person picker (its URL names a relation to Person;
-    any will do: the choices are the form field's, the search is the Person admin's)."""
-    return widget(Document._meta.get_field("owner"), admin.site, **kwargs)
 
 
 class ReceiverAutocomplete(AutocompleteSelect):

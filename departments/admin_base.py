@@ -11,6 +11,7 @@ from django.utils.html import format_html_join
 
 from .errors import DomainError
 from .forms import add_domain_error
+from .models import Department
 from .selectors import user_is_hr
 
 
@@ -87,6 +88,13 @@ def autocomplete_filter_media(model_admin) -> forms.Media:
         if isinstance(spec, tuple) and issubclass(spec[1], AutocompleteFilter):
             return AutocompleteSelect(None, model_admin.admin_site).media
     return forms.Media()
+
+
+def person_autocomplete(widget=AutocompleteSelect, **kwargs):
+    """The Person admin's search as a person picker, for a form field that is not a model
+    field's (its URL names a relation to Person, Department.manager: the choices are the
+    form field's, the search is the Person admin's, active people only)."""
+    return widget(Department._meta.get_field("manager"), admin.site, **kwargs)
 
 
 class HRAdminMixin:

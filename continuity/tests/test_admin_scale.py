@@ -56,7 +56,7 @@ def test_transfer_page_lists_no_receivers(
     assert org.ian.full_name not in page
     # The admin's autocomplete, loaded on this page of its own.
     assert "admin/js/autocomplete.js" in page and "select2" in page
-    assert 'data-field-name="owner"' in page
+    assert 'data-model-name="department" data-field-name="manager"' in page  # people search
     assert 'data-placeholder="The receiver above"' in page
 
 

@@ -8,7 +8,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from departments.admin_base import AutocompleteFilter, HRAdminMixin, ServiceAdminMixin, buttons
+from departments.admin_base import (
+    AutocompleteFilter,
+    HRAdminMixin,
+    ServiceAdminMixin,
+    buttons,
+    person_autocomplete,
+)
 from departments.forms import perform_form
 from departments.models import Department, Person
 from departments.selectors import user_is_hr
@@ -113,7 +119,7 @@ class AssignForm(LeadForm):
         else:
             self.fields["person"] = forms.ModelChoiceField(
                 queryset=Person.objects.filter(is_active=True),
-                widget=AutocompleteSelect(TechLeadAssignment._meta.get_field("person"), admin.site),
+                widget=person_autocomplete(),
                 help_text="Choose the department first to pick from its people.",
             )
 

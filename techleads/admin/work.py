@@ -4,7 +4,12 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 
-from departments.admin_base import AutocompleteFilter, ReadOnlyInline, ServiceAdminMixin
+from departments.admin_base import (
+    AutocompleteFilter,
+    ReadOnlyInline,
+    ServiceAdminMixin,
+    person_autocomplete,
+)
 from departments.models import Person
 from departments.selectors import user_is_hr
 
@@ -28,10 +33,6 @@ from ..services import (
     tech_session_schedule,
 )
 
-# The invitees' pickers search the Person admin (by a relation to Person, for its URL)
-# instead of listing every active person of the company.
-INVITEE = TechSessionInvite._meta.get_field("person")
-
 
 class InviteInline(ReadOnlyInline):
     model = TechSessionInvite
@@ -46,12 +47,12 @@ class SessionAddForm(forms.ModelForm):
     invitees = forms.ModelMultipleChoiceField(
         queryset=Person.objects.filter(is_active=True),
         required=False,
-        widget=AutocompleteSelectMultiple(INVITEE, admin.site),
+        widget=person_autocomplete(AutocompleteSelectMultiple),
     )
     mandatory = forms.ModelMultipleChoiceField(
         queryset=Person.objects.filter(is_active=True),
         required=False,
-        widget=AutocompleteSelectMultiple(INVITEE, admin.site),
+        widget=person_autocomplete(AutocompleteSelectMultiple),
         help_text="Invitees who must attend.",
     )
 

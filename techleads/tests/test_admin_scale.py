@@ -103,14 +103,14 @@ def test_add_pages_list_no_people_or_departments(
 def test_session_add_page_picks_invitees_by_autocomplete(hr_client, org):
     page = hr_client.get(reverse("admin:techleads_techsession_add")).content.decode()
     assert 'name="invitees"' in page and 'name="mandatory"' in page
-    assert page.count('data-field-name="person"') == 2  # the invitees' search
+    assert page.count('data-model-name="department" data-field-name="manager"') == 2  # people
 
 
 def test_assign_page_picks_department_and_person_by_autocomplete(hr_client, org):
     url = reverse("admin:techleads_techleadassignment_add")
     page = hr_client.get(url).content.decode()
     assert 'data-model-name="techleadassignment" data-field-name="department"' in page
-    assert 'data-model-name="techleadassignment" data-field-name="person"' in page
+    assert 'data-model-name="department" data-field-name="manager"' in page  # people search
 
     # A department chosen, its people are the choices (with their verdicts), as before.
     chosen = hr_client.get(url, {"department": org.data.pk}).content.decode()
