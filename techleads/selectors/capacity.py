@@ -98,7 +98,7 @@ class OverAllocatedFirst:
             allocations, start=self.period["period_start"], end=self.period["period_end"]
         )
         # Ids, not a subquery: PostgreSQL guesses a HAVING keeps a third of the groups, and
-        # a guess of that many peaks switches on its JIT compilation, slower than the query.
+        # plans that many peaks (with DATABASE_JIT=1 it even compiles them, slower still).
         candidates = list(
             overlapping.order_by()
             .values("person")
